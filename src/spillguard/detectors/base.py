@@ -1,0 +1,290 @@
+"""The detector contract.
+
+A detector says what one entity looks like. It never prints, logs or stores a value.
+
+* ``PatternDetector``: a regex proposes candidates ("looks like"), ``validate`` decides
+  ("is") and returns the normalised value with a score, field-name and nearby-keyword
+  context raise the score. Works on columns and on free text.
+* ``ColumnDetector``: judges a whole column from its values and its name (vocabularies,
+  names, vectors, quasi-identifiers); may also implement ``scan_text``.
+
+Column verdicts come from ``confidence(stats, ctx)``: the share of candidates that
+validated separates a real ID column from a column of look-alike order numbers where a
+few pass a checksum by chance.
+
+Each detector carries positive and negative ``Example``s; tests/detectors/test_contract.py
+runs them through the same pipeline a scan uses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterable, Iterator
+
+from spillguard.detectors.context import FieldContext, name_matches
+
+SEP = "\x00"  # joins the values of a column; no pattern may match across it
+
+
+@dataclass(frozen=True)
+class Example:
+    value: Any
+    field: str | None = None  # None: the value is free text
+    siblings: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A validated candidate: normalised value (for distinct counting), score, reason."""
+
+    value: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int  # index in the column batch; 0 for free text
+    start: int  # offset in the value (column) or in the text chunk
+    end: int
+    value: str  # normalised; held in memory only, shown only through the masker
+    score: float
+    reason: str
+    entity: str = ""  # set by the engine when empty
+
+
+@dataclass
+class ColumnStats:
+    """What the engine accumulated for one (field, detector) over all batches."""
+
+    nonempty: int = 0  # non-empty values in the field
+    candidates: int = 0  # values the pattern/shape proposed
+    validated: int = 0  # candidates that passed validation
+    rows: int = 0  # records with at least one hit
+    score_sum: float = 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.validated / self.candidates if self.candidates else 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.rows / self.nonempty if self.nonempty else 0.0
+
+    @property
+    def mean_score(self) -> float:
+        return self.score_sum / self.validated if self.validated else 0.0
+
+
+class Detector:
+    id: ClassVar[str] = ""  # stable forever: SARIF rule id, baselines
+    entity: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    field_names: ClassVar[tuple[str, ...]] = ()  # field names that say "this holds it"
+    sibling_names: ClassVar[tuple[str, ...]] = ()  # neighbouring fields that support it
+    text_keywords: ClassVar[tuple[str, ...]] = ()  # words just before a hit in free text
+    needs_context: ClassVar[bool] = False  # weak shape: needs name/keyword support
+    min_precision: ClassVar[float] = 0.5  # validated/candidates below this = chance
+    positives: ClassVar[tuple[Example, ...]] = ()
+    negatives: ClassVar[tuple[Example, ...]] = ()
+
+    # -- column path -------------------------------------------------------------
+    def scan_column(
+        self, texts: list[str | None], raw: list[Any], ctx: FieldContext
+    ) -> tuple[list[Hit], int, int]:
+        """Hits in one column batch, plus (candidates, validated) counts.
+
+        ``texts[i]`` is the string form of scalar ``raw[i]`` (None when empty or not
+        textual, e.g. bytes or a vector)."""
+        raise NotImplementedError
+
+    def confidence(self, stats: ColumnStats, ctx: FieldContext) -> tuple[float, list[str]]:
+        """Field-level confidence in [0, 1] and short evidence strings."""
+        if not stats.validated:
+            return 0.0, []
+        evidence = [f"{stats.validated}/{stats.candidates} candidates validated"]
+        named = name_matches(ctx.path, self.field_names)
+        near = ctx.sibling_matches(self.sibling_names) if self.sibling_names else None
+        if named:
+            evidence.append(f"field name '{named}'")
+        if near:
+            evidence.append(f"neighbouring field '{near}'")
+        if stats.precision < self.min_precision and not named:
+            return 0.0, evidence + ["most candidates fail validation: look-alikes"]
+        conf = stats.mean_score
+        if named:
+            conf += 0.3
+        elif near:
+            conf += 0.2
+        if stats.coverage >= 0.8 and stats.nonempty >= 1:
+            conf += 0.1
+        return round(min(conf, 1.0), 2), evidence
+
+    # -- free-text path ----------------------------------------------------------
+    def scan_text(self, text: str) -> list[Hit]:
+        return []
+
+
+class PatternDetector(Detector):
+    pattern: ClassVar[str] = ""  # must be re2-compatible (no backreferences/lookbehind)
+    flags: ClassVar[int] = 0
+    base_score: ClassVar[float] = 0.85  # score of a validated candidate without context
+    weak_score: ClassVar[float] = 0.3  # score when needs_context and no context is found
+    _compiled: ClassVar[re.Pattern | None] = None
+
+    def validate(self, candidate: str) -> Verdict | None:
+        """Decide a candidate. None rejects it. Default: accept with base_score."""
+        return Verdict(candidate, self.base_score, "pattern")
+
+    @classmethod
+    def regex(cls) -> re.Pattern:
+        if cls.__dict__.get("_compiled") is None:
+            cls._compiled = re.compile(cls.pattern, cls.flags)
+        return cls._compiled
+
+    def _candidates(self, text: str) -> Iterator[re.Match]:
+        for m in self.regex().finditer(text):
+            if SEP not in m.group(0):
+                yield m
+
+    def _span(self, m: re.Match) -> tuple[int, int, str]:
+        """The candidate span: group 'v' when the pattern defines it, else the match."""
+        if "v" in m.re.groupindex and m.group("v") is not None:
+            return m.start("v"), m.end("v"), m.group("v")
+        return m.start(), m.end(), m.group(0)
+
+    def scan_column(self, texts, raw, ctx):
+        starts: list[int] = []
+        parts: list[str] = []
+        pos = 0
+        for t in texts:
+            starts.append(pos)
+            s = "" if t is None else t.replace(SEP, " ")
+            parts.append(s)
+            pos += len(s) + 1
+        joined = SEP.join(parts)
+        has_context = bool(
+            name_matches(ctx.path, self.field_names)
+            or (self.sibling_names and ctx.sibling_matches(self.sibling_names))
+        )
+        hits: list[Hit] = []
+        candidates = validated = 0
+        for m in self._candidates(joined):
+            start, end, cand = self._span(m)
+            candidates += 1
+            v = self.validate(cand)
+            if v is None:
+                continue
+            validated += 1
+            score = v.score
+            if self.needs_context and not has_context:
+                score = min(score, self.weak_score)
+            row = bisect.bisect_right(starts, start) - 1
+            off = starts[row]
+            hits.append(Hit(row, start - off, end - off, v.value, score, v.reason, self.entity))
+        return hits, candidates, validated
+
+    def scan_text(self, text: str) -> list[Hit]:
+        hits = []
+        for m in self._candidates(text):
+            start, end, cand = self._span(m)
+            v = self.validate(cand)
+            if v is None:
+                continue
+            score, reason = v.score, v.reason
+            kw = self._keyword_before(text, start)
+            if kw:
+                score, reason = min(1.0, max(score, self.base_score) + 0.15), f"{reason}; keyword '{kw}'"
+            elif self.needs_context:
+                score = min(score, self.weak_score)
+            hits.append(Hit(0, start, end, v.value, score, reason, self.entity))
+        return hits
+
+    def _keyword_before(self, text: str, start: int, window: int = 48) -> str | None:
+        if not self.text_keywords:
+            return None
+        before = text[max(0, start - window) : start].lower()
+        for kw in self.text_keywords:
+            if kw.lower() in before:
+                return kw
+        return None
+
+
+class ColumnDetector(Detector):
+    """Judges values one by one with ``judge_value`` (shape or vocabulary) and the column
+    as a whole with ``confidence``. Subclasses may override scan_column entirely."""
+
+    def judge_value(self, text: str | None, raw: Any) -> Verdict | None | bool:
+        """Verdict = hit; False = candidate that failed; None = not a candidate."""
+        raise NotImplementedError
+
+    def scan_column(self, texts, raw, ctx):
+        hits: list[Hit] = []
+        candidates = validated = 0
+        for i, (t, r) in enumerate(zip(texts, raw)):
+            v = self.judge_value(t, r)
+            if v is None:
+                continue
+            candidates += 1
+            if v is False or v is True:
+                continue
+            validated += 1
+            end = len(t) if t is not None else 0
+            hits.append(Hit(i, 0, end, v.value, v.score, v.reason, self.entity))
+        return hits, candidates, validated
+
+
+def iter_examples(detector: Detector) -> Iterable[tuple[bool, Example]]:
+    for e in detector.positives:
+        yield True, e
+    for e in detector.negatives:
+        yield False, e
+
+
+def to_text(raw: Any) -> str | None:
+    """The string form a pattern sees for one scalar cell; None for empty and binary.
+
+    bytes that decode as UTF-8 text are text (SQLite and Redis often store text as blobs);
+    vectors (lists) and other binary stay None and are judged from ``raw``."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, str):
+        return raw if raw.strip() else None
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        return None if raw != raw else (str(int(raw)) if raw.is_integer() and abs(raw) < 1e18 else repr(raw))
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        b = bytes(raw)
+        if len(b) <= 4096 and b and b"\x00" not in b:
+            try:
+                s = b.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            return s if s.isprintable() and s.strip() else None
+        return None
+    return None
+
+
+def evaluate_example(detector: Detector, example: Example) -> float:
+    """The confidence this detector alone gives its example: for a field, the column
+    confidence of a one-value column; for free text, the best hit score."""
+    if example.field is None:
+        hits = [h for h in detector.scan_text(str(example.value)) if h.entity == detector.entity]
+        return max((h.score for h in hits), default=0.0)
+    ctx = FieldContext(example.field, frozenset(example.siblings))
+    raw = [example.value]
+    texts = [to_text(example.value)]
+    hits, candidates, validated = detector.scan_column(texts, raw, ctx)
+    stats = ColumnStats(
+        nonempty=1 if (texts[0] is not None or example.value is not None) else 0,
+        candidates=candidates,
+        validated=validated,
+        rows=len({h.row for h in hits}),
+        score_sum=sum(h.score for h in hits),
+    )
+    conf, _ = detector.confidence(stats, ctx)
+    return conf

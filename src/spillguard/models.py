@@ -1,0 +1,111 @@
+"""Frozen data passed between the pipeline stages. Reporters see only ScanResult."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["complete", "partial", "skipped", "error"]
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+@dataclass
+class Batch:
+    """A bounded slice of one container.
+
+    Structured data: ``columns`` maps a field path (``guest.id_no``, ``companions[].id_no``)
+    to a list of values, one per record, ``None`` where the record lacks the field. A value
+    is a str, int, float, bool, bytes, or a list of numbers (a vector kept whole).
+    A field path that repeats inside a record (``companions[].id_no``) holds a list of
+    values for that record.
+
+    Free text: ``text`` holds a chunk of decoded text and ``columns`` is empty;
+    ``text_offset`` is the character offset of the chunk in the container.
+    ``records`` counts the records (or lines) this batch covers.
+    """
+
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    records: int = 0
+    text: str | None = None
+    text_offset: int = 0
+
+
+@dataclass
+class Coverage:
+    """One row of the coverage ledger: every file, member, table gets one."""
+
+    target: str
+    path: str | None
+    container: str | None
+    status: Status = "complete"
+    reason: str | None = None
+    records: int = 0
+    bytes: int = 0
+
+    def mark(self, status: Status, reason: str | None) -> None:
+        """Downgrade only: complete -> partial -> skipped/error; the first reason stays."""
+        order = {"complete": 0, "partial": 1, "skipped": 2, "error": 3}
+        if order[status] > order[self.status]:
+            self.status = status
+            self.reason = reason if reason else self.reason
+        elif self.reason is None and reason and status == self.status != "complete":
+            self.reason = reason
+
+
+@dataclass
+class TargetResult:
+    target: str  # as given, credentials masked
+    kind: str
+    status: Status = "complete"
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    target: str
+    path: str | None
+    container: str | None
+    field: str | None
+    entity: str
+    category: str
+    count: int  # matches
+    distinct: int  # distinct normalised values (keyed hashes)
+    records: int  # records holding at least one match
+    confidence: float
+    severity: str
+    samples: tuple[str, ...]  # masked, at most 3
+    evidence: tuple[str, ...]
+    fingerprint: str  # keyed hash of the finding identity
+    detector: str = ""  # detector id (SARIF rule)
+
+    @property
+    def identity(self) -> tuple:
+        return (self.target, self.path, self.container, self.field, self.entity)
+
+
+@dataclass
+class ScanResult:
+    tool_version: str
+    started_at: str
+    finished_at: str
+    targets: list[TargetResult]
+    coverage: list[Coverage]
+    findings: list[Finding]
+
+    def summary(self) -> dict[str, Any]:
+        by_entity: dict[str, int] = {}
+        by_severity: dict[str, int] = {}
+        for f in self.findings:
+            by_entity[f.entity] = by_entity.get(f.entity, 0) + 1
+            by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
+        return {
+            "findings": len(self.findings),
+            "by_entity": dict(sorted(by_entity.items())),
+            "by_severity": {s: by_severity[s] for s in SEVERITIES if s in by_severity},
+        }
+
+    @property
+    def incomplete(self) -> bool:
+        return any(c.status != "complete" for c in self.coverage) or any(
+            t.status != "complete" for t in self.targets
+        )
