@@ -1,0 +1,144 @@
+"""Terminal report: a summary, one table per store container, then what was not read.
+
+Rendered with rich into a string. Every piece of scan data goes in as a ``Text`` (never
+as markup), so a field called ``[red]x`` or ``companions[].id_no`` prints as it is.
+"""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from spillguard.models import SEVERITIES, Finding, ScanResult
+from spillguard.reporting.base import Reporter, sorted_coverage, sorted_findings, severity_rank
+
+NO_FINDINGS = "No personal data found at or above the confidence threshold."
+STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+_TABLE = dict(box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
+STATUS_STYLES = {"partial": "yellow", "skipped": "yellow", "error": "red"}
+
+
+class TerminalReporter(Reporter):
+    id = "table"
+    extension = "txt"
+
+    def render(self, result: ScanResult, *, color: bool = False, width: int = 100) -> str:
+        console = Console(
+            file=io.StringIO(),
+            width=width,
+            color_system="standard" if color else None,
+            force_terminal=color,
+            no_color=not color,
+            highlight=False,
+            emoji=False,
+            markup=False,
+            legacy_windows=False,
+            soft_wrap=False,
+        )
+        _summary(console, result)
+        _findings(console, result)
+        _coverage(console, result)
+        lines = console.file.getvalue().splitlines()
+        return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def _summary(console: Console, result: ScanResult) -> None:
+    console.print(Text(f"spillguard {result.tool_version}", style="bold"))
+    console.print(Text(f"Scan: {result.started_at} to {result.finished_at}"))
+    console.print(Text(f"Targets scanned: {len(result.targets)}"))
+    statuses = [c.status for c in result.coverage]
+    kinds = ("complete", "partial", "skipped", "error")
+    counts = ", ".join(f"{statuses.count(s)} {s}" for s in kinds)
+    console.print(Text(f"Containers: {counts}"))
+    by_sev = result.summary()["by_severity"]
+    line = Text(f"Findings: {len(result.findings)}")
+    for i, sev in enumerate(s for s in SEVERITIES if s in by_sev):
+        line.append(" (" if i == 0 else ", ")
+        line.append(f"{by_sev[sev]} {sev}", style=STYLES[sev])
+    if by_sev:
+        line.append(")")
+    console.print(line)
+    if result.incomplete:
+        console.print(
+            Text(
+                "WARNING: scan incomplete: some targets or containers were not read completely;"
+                " see Coverage below.",
+                style="bold yellow",
+            )
+        )
+    console.print()
+
+
+def _group_key(f: Finding) -> tuple:
+    return (f.target, f.path or "", f.container or "")
+
+
+def _findings(console: Console, result: ScanResult) -> None:
+    if not result.findings:
+        console.print(Text(NO_FINDINGS, style="green"))
+        console.print()
+        return
+    groups = [list(g) for _, g in groupby(sorted(result.findings, key=_group_key), key=_group_key)]
+    groups.sort(key=lambda g: (min(severity_rank(f.severity) for f in g), _group_key(g[0])))
+    for group in groups:
+        console.print(_table(group))
+        console.print()
+
+
+def _title(f: Finding) -> Text:
+    title = Text(f.target, style="bold")
+    where = " > ".join(p for p in (f.path, f.container) if p is not None)
+    if where and where != f.target:
+        title.append("  " + where)
+    return title
+
+
+def _table(group: list[Finding]) -> Table:
+    table = Table(title=_title(group[0]), title_justify="left", **_TABLE)
+    table.add_column("field", overflow="fold", min_width=8)
+    table.add_column("entity", overflow="fold")
+    table.add_column("severity", overflow="fold")
+    for name in ("confidence", "records", "distinct"):
+        table.add_column(name, justify="right", overflow="fold")
+    table.add_column("masked samples", overflow="fold", min_width=8)
+    rows = sorted(group, key=lambda f: (severity_rank(f.severity), f.field or "", f.entity))
+    for f in rows:
+        table.add_row(
+            Text("(free text)" if f.field is None else f.field),
+            Text(f.entity),
+            Text(f.severity, style=STYLES.get(f.severity, "")),
+            Text(f"{f.confidence:.2f}"),
+            Text(str(f.records)),
+            Text(str(f.distinct)),
+            Text("\n".join(f.samples)),
+        )
+    return table
+
+
+def _coverage(console: Console, result: ScanResult) -> None:
+    targets = [t for t in result.targets if t.status != "complete"]
+    rows = [c for c in sorted_coverage(result) if c.status != "complete"]
+    if not targets and not rows:
+        return
+    console.print(Text("Coverage: not read completely", style="bold"))
+    table = Table(**_TABLE)
+    table.add_column("status", overflow="fold")
+    table.add_column("target", overflow="fold")
+    table.add_column("location", overflow="fold")
+    table.add_column("reason", overflow="fold")
+    for t in targets:
+        reason = Text(t.reason or "")
+        table.add_row(_status(t.status), Text(t.target), Text("(whole target)"), reason)
+    for c in rows:
+        where = " > ".join(p for p in (c.path, c.container) if p is not None)
+        table.add_row(_status(c.status), Text(c.target), Text(where), Text(c.reason or ""))
+    console.print(table)
+
+
+def _status(status: str) -> Text:
+    return Text(status, style=STATUS_STYLES.get(status, ""))
