@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from spillguard.models import ScanResult
+from typing import Callable
+
+from spillguard.models import Coverage, ScanResult
 from spillguard.settings import Settings
 
 
-def scan(settings: Settings) -> ScanResult:
+def scan(settings: Settings, progress: Callable[[str, Coverage], None] | None = None) -> ScanResult:
+    """Scan every target in ``settings``; ``progress(event, coverage_row)`` is called as
+    each container starts ("start") and ends ("done")."""
     from spillguard.scanning.engine import run
 
-    return run(settings)
+    return run(settings, progress)

@@ -1,0 +1,1 @@
+"""Thin command line over the library: parse options, build Settings, call spillguard.scan."""

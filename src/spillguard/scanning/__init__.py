@@ -1,0 +1,1 @@
+"""The scan engine: drives sources, runs detectors on batches, aggregates findings."""

@@ -1,0 +1,67 @@
+"""Structured data, a column at a time: every detector sees the whole column batch,
+overlaps are resolved per cell, and the field tallies grow."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from spillguard.detectors.base import Detector, Hit, to_text
+from spillguard.detectors.context import FieldContext
+from spillguard.keys import Keyed
+from spillguard.models import Batch
+from spillguard.scanning.aggregate import FieldTally
+from spillguard.scanning.overlap import resolve
+
+
+def explode(path: str, values: list[Any]) -> tuple[list[Any], list[int]]:
+    """Cells of a repeated field (``companions[].id_no``) hold lists: one entry per item,
+    each remembering its record. Plain fields map one to one."""
+    if "[]" not in path:
+        return values, list(range(len(values)))
+    cells: list[Any] = []
+    records: list[int] = []
+    for rec, v in enumerate(values):
+        for item in v if isinstance(v, list) else [v]:
+            cells.append(item)
+            records.append(rec)
+    return cells, records
+
+
+def scan_batch(
+    batch: Batch,
+    tallies: dict[str, FieldTally],
+    detectors: Sequence[Detector],
+    keyed: Keyed,
+    record_base: int,
+) -> None:
+    """Run every detector over every column of ``batch`` and add to ``tallies``."""
+    siblings = frozenset(batch.columns)
+    for path, values in batch.columns.items():
+        tally = tallies.get(path)
+        if tally is None:
+            tally = tallies[path] = FieldTally(path)
+        cells, records = explode(path, values)
+        texts = [to_text(v) for v in cells]
+        nonempty = sum(1 for t, v in zip(texts, cells) if t is not None or _is_binary(v))
+        tally.nonempty += nonempty
+        if not nonempty:
+            continue
+        ctx = FieldContext(path, siblings - {path})
+        tagged: list[tuple[Hit, Detector]] = []
+        for det in detectors:
+            found, candidates, _ = det.scan_column(texts, cells, ctx)
+            if candidates:
+                tally.tally(det.id, det.entity).stats.candidates += candidates
+            tagged.extend((h, det) for h in found)
+        rows_by_det: dict[str, set[int]] = {}
+        for hit, det in resolve(tagged):
+            t = tally.tally(det.id, det.entity)
+            t.stats.validated += 1
+            t.add(hit, record_base + records[hit.row], keyed)
+            rows_by_det.setdefault(det.id, set()).add(hit.row)
+        for det_id, rows in rows_by_det.items():
+            tally.by_detector[det_id].stats.rows += len(rows)
+
+
+def _is_binary(v: Any) -> bool:
+    return isinstance(v, (bytes, bytearray, memoryview, list)) and len(v) > 0

@@ -1,0 +1,41 @@
+"""When detectors disagree about the same characters, the surer one wins.
+
+An 18-digit resident ID that happens to pass Luhn is not also a payment card; a 15-digit
+IMEI is not also an IMSI. Hits are taken best first (score, then length); a hit that
+overlaps an already kept hit of another entity (or the same span twice) is dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, TypeVar
+
+from spillguard.detectors.base import Hit
+
+T = TypeVar("T")
+
+
+def resolve(items: Iterable[tuple[Hit, T]]) -> list[tuple[Hit, T]]:
+    """Keep the best non-overlapping (hit, tag) pairs per row (row 0 for free text)."""
+    by_row: dict[int, list[tuple[Hit, T]]] = defaultdict(list)
+    for item in items:
+        by_row[item[0].row].append(item)
+    kept: list[tuple[Hit, T]] = []
+    for row_items in by_row.values():
+        if len(row_items) == 1:
+            kept.extend(row_items)
+            continue
+        chosen: list[Hit] = []
+        for item in sorted(row_items, key=lambda i: (-i[0].score, -(i[0].end - i[0].start), i[0].start)):
+            h = item[0]
+            if any(_clash(h, c) for c in chosen):
+                continue
+            chosen.append(h)
+            kept.append(item)
+    return kept
+
+
+def _clash(a: Hit, b: Hit) -> bool:
+    if not (a.start < b.end and b.start < a.end):
+        return False
+    return a.entity != b.entity or (a.start, a.end) == (b.start, b.end)

@@ -1,0 +1,51 @@
+"""Free text (logs, documents), a chunk at a time. Hits carry positions; a hit found
+twice in the overlap between two chunks is counted once (by absolute position)."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Sequence
+
+from spillguard.detectors.base import Detector, Hit
+from spillguard.keys import Keyed
+from spillguard.models import Batch
+from spillguard.scanning.aggregate import FieldTally
+from spillguard.scanning.overlap import resolve
+
+TEXT_FIELD = ""  # tallies key for free text; reported as field null
+
+
+class TextScanner:
+    def __init__(self, detectors: Sequence[Detector], keyed: Keyed, min_confidence: float):
+        self.detectors = [d for d in detectors if type(d).scan_text is not Detector.scan_text]
+        self.keyed = keyed
+        self.min_confidence = min_confidence
+        self.tally = FieldTally(TEXT_FIELD)
+        self._seen: set[tuple[str, int]] = set()  # (entity, absolute start) in the last chunk
+        self._line_base = 0
+
+    def scan(self, batch: Batch) -> None:
+        text = batch.text or ""
+        self.tally.nonempty += 1 if text.strip() else 0
+        tagged: list[tuple[Hit, Detector]] = []
+        for det in self.detectors:
+            for h in det.scan_text(text):
+                if h.score >= self.min_confidence:
+                    tagged.append((h, det))
+        newlines: list[int] | None = None
+        seen_now: set[tuple[str, int]] = set()
+        for hit, det in resolve(tagged):
+            key = (det.entity, batch.text_offset + hit.start)
+            seen_now.add(key)
+            if key in self._seen:
+                continue
+            if newlines is None:
+                newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+            line = self._line_base + bisect.bisect_left(newlines, hit.start)
+            t = self.tally.tally(det.id, det.entity)
+            t.stats.candidates += 1
+            t.stats.validated += 1
+            t.stats.rows += 1
+            t.add(hit, line, self.keyed)
+        self._seen = seen_now
+        self._line_base += batch.records
