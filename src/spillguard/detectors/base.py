@@ -19,6 +19,8 @@ runs them through the same pipeline a scan uses.
 from __future__ import annotations
 
 import bisect
+import datetime
+import decimal
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator
@@ -257,6 +259,8 @@ def to_text(raw: Any) -> str | None:
         return str(raw)
     if isinstance(raw, float):
         return None if raw != raw else (str(int(raw)) if raw.is_integer() and abs(raw) < 1e18 else repr(raw))
+    if isinstance(raw, (datetime.date, datetime.time, decimal.Decimal)):
+        return raw.isoformat() if not isinstance(raw, decimal.Decimal) else str(raw)
     if isinstance(raw, (bytes, bytearray, memoryview)):
         b = bytes(raw)
         if len(b) <= 4096 and b and b"\x00" not in b:

@@ -37,11 +37,12 @@ def name_matches(name: str | None, keywords: tuple[str, ...]) -> str | None:
     toks = tokens(leaf(name))
     joined = "".join(toks)
     for kw in keywords:
-        k = kw.lower()
-        if not k.isascii():
-            if k in name:
+        if not kw.isascii():
+            if kw.lower() in name.lower():
                 return kw
-        elif len(k) <= 4:
+            continue
+        k = "".join(tokens(kw))  # "id_no" and "idNo" both mean "idno"
+        if len(k) <= 4:
             if k in toks or k == joined:
                 return kw
         elif k in joined:
