@@ -21,6 +21,7 @@ class Limits:
     max_json_document_bytes: int = 256 * 1024**2  # whole-document JSON objects
     text_chunk_chars: int = 1 << 20
     batch_records: int = 2_000
+    query_timeout_s: float = 120.0  # one query against a store
 
 
 @dataclass
