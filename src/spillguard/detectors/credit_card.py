@@ -1,0 +1,85 @@
+"""CREDIT_CARD: 13-19 digits (contiguous or in 4-4-4-4(-3) / 4-6-5 / 4-6-4 groups), Luhn,
+and an issuer (IIN) range with a length that issuer uses. The only 15-digit cards
+accepted are Amex (34/37), so 15-digit IMEIs and serials are not cards; UATP (1...)
+airline cards are deliberately not covered."""
+
+from __future__ import annotations
+
+from spillguard.detectors.base import Example, PatternDetector, Verdict
+from spillguard.validators import luhn
+
+_ANY = range(13, 20)
+_16_19 = range(16, 20)
+# (first, last) prefix range with equal number of digits, lengths, network
+_IIN = (
+    ((4, 4), (13, 16, 19), "Visa"),
+    ((51, 55), (16,), "Mastercard"),
+    ((2221, 2720), (16,), "Mastercard"),
+    ((34, 34), (15,), "American Express"),
+    ((37, 37), (15,), "American Express"),
+    ((62, 62), _16_19, "UnionPay"),
+    ((6011, 6011), _16_19, "Discover"),
+    ((644, 649), _16_19, "Discover"),
+    ((65, 65), _16_19, "Discover"),
+    ((3528, 3589), _16_19, "JCB"),
+    ((36, 36), range(14, 20), "Diners Club"),
+    ((38, 39), _16_19, "Diners Club"),
+    ((300, 305), range(14, 20), "Diners Club"),
+    ((5019, 5019), (16,), "Dankort"),
+    ((5018, 5018), _ANY, "Maestro"),
+    ((5020, 5020), _ANY, "Maestro"),
+    ((5038, 5038), _ANY, "Maestro"),
+    ((5893, 5893), _ANY, "Maestro"),
+    ((6304, 6304), _ANY, "Maestro"),
+    ((6759, 6759), _ANY, "Maestro"),
+    ((6761, 6763), _ANY, "Maestro"),
+)
+
+
+def network(digits: str) -> str | None:
+    for (lo, hi), lengths, name in _IIN:
+        k = len(str(lo))
+        if len(digits) in lengths and lo <= int(digits[:k]) <= hi:
+            return name
+    return None
+
+
+class CreditCardDetector(PatternDetector):
+    id = "credit-card"
+    entity = "CREDIT_CARD"
+    description = "Payment card numbers: 13-19 digits, Luhn check, known issuer range and length"
+    field_names = ("card_no", "cardno", "cardnumber", "银行卡号", "卡号", "信用卡", "yhkh", "pan", "creditcard", "bankcard")
+    text_keywords = ("card", "credit", "visa", "mastercard", "amex", "unionpay", "信用卡", "银行卡", "卡号")
+    pattern = (
+        r"(?<![0-9A-Za-z])(?<!\d[\-.])(?P<v>\d{13,19}"
+        r"|\d{4}[ \-]\d{4}[ \-]\d{4}[ \-]\d{4}(?:[ \-]\d{3})?"
+        r"|\d{4}[ \-]\d{6}[ \-]\d{4,5})"
+        r"(?![0-9A-Za-z]|[\-.]\d)"
+    )
+
+    def validate(self, candidate: str) -> Verdict | None:
+        digits = candidate.replace(" ", "").replace("-", "")
+        if not luhn.is_valid(digits):
+            return None
+        name = network(digits)
+        if name is None:
+            return None
+        return Verdict(digits, 0.85, f"Luhn + {name} issuer range")
+
+    positives = (
+        Example("4111111111111111", field="card_no"),
+        Example("6222 0212 3456 7890 128", field="银行卡号", note="UnionPay 19 digits"),
+        Example("5555-5555-5555-4444", field="payment"),
+        Example("371449635398431", field="yhkh", note="Amex 15"),
+        Example("my credit card: 4012 8888 8888 1881 exp 12/27"),
+        Example("paid with 3530111333300000 yesterday"),
+    )
+    negatives = (
+        Example("4111111111111112", field="card_no", note="Luhn fails"),
+        Example("490154203237518", field="imei", note="IMEI: 15 digits, not Amex"),
+        Example("1700000000123", field="ts", note="13-digit ms timestamp"),
+        Example("6901234567892", field="barcode", note="EAN-13"),
+        Example("9999999999999995", field="order_id", note="Luhn passes, no issuer"),
+        Example("550e8400-e29b-41d4-a716-446655440000", field="uuid"),
+        Example("order 20230915123456789 shipped"),
+    )
