@@ -1,0 +1,142 @@
+"""Shared base for column detectors judged from a field name and a value vocabulary
+(not a plugin module).
+
+A value in the ``strong`` vocabulary is distinctive enough to count without a field name
+(汉族, 中共党员); a value in the ``weak`` vocabulary (codes, 1/2, 无, ages) is only a
+candidate unless the field name says what the column holds. So for a column:
+
+* ``candidates`` = values in either vocabulary, ``validated`` = hits;
+* named column: confidence grows with the share of hits and their scores;
+* unnamed column: reported only when ``unnamed`` and >= ``unnamed_shape`` of the values
+  are in a vocabulary and >= ``unnamed_strong`` are strong;
+* a name in ``not_field_names`` (``product_name``, ``destination``) rules the column out.
+
+Free text: a hit needs one of ``text_keywords`` just before the value ("民族：维吾尔族").
+Shape-based detectors override ``classify``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Iterator
+
+from spillguard.detectors._vocab import norm
+from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit, to_text
+from spillguard.detectors.context import FieldContext, name_matches
+
+STRONG, WEAK = 0.95, 0.7
+TEXT_STRONG, TEXT_WEAK = 0.9, 0.75
+_MAX_LIST = 32  # items of a list cell looked at
+_SPAN = 64  # characters after a keyword looked at
+_DELIM = re.compile(r"[,，;；。、|\n\r\t:：=&<>\"“”()（）【】\[\]{}]")
+
+Judgement = tuple[str, float, bool]  # (normalised value, score, strong)
+
+
+def cells(t: str | None, r: Any) -> Iterator[str]:
+    """The text of one cell; a bool as true/false; the scalar items of a short list."""
+    if t is not None:
+        yield t
+    elif isinstance(r, bool):
+        yield "true" if r else "false"
+    elif isinstance(r, (list, tuple)) and len(r) <= _MAX_LIST:
+        for x in r:
+            s = None if isinstance(x, (list, tuple, dict)) else to_text(x)
+            if s is not None:
+                yield s
+
+
+def keyword_regex(keywords: tuple[str, ...]) -> re.Pattern | None:
+    """Any keyword (ASCII ones as whole words), then an optional separator."""
+    if not keywords:
+        return None
+    alts = [
+        rf"(?<![A-Za-z0-9_.-]){re.escape(k)}(?![A-Za-z0-9_-])" if k.isascii() else re.escape(k)
+        for k in sorted(keywords, key=len, reverse=True)
+    ]
+    return re.compile(rf"(?P<kw>{'|'.join(alts)})(?P<sep>\s*[:：=]\s*|\s*为\s*|\s+)?", re.I)
+
+
+class VocabularyDetector(ColumnDetector):
+    strong: ClassVar[frozenset[str]] = frozenset()
+    weak: ClassVar[frozenset[str]] = frozenset()
+    not_field_names: ClassVar[tuple[str, ...]] = ()
+    unnamed: ClassVar[bool] = True
+    unnamed_shape: ClassVar[float] = 0.8
+    unnamed_strong: ClassVar[float] = 0.5
+    label: ClassVar[str] = "vocabulary"
+    _kw_rx: ClassVar[re.Pattern | None] = None
+
+    def classify(self, value: str) -> Judgement | None:
+        key = norm(value)
+        if key in self.strong:
+            return key, STRONG, True
+        if key in self.weak:
+            return key, WEAK, False
+        return None
+
+    def blocked(self, ctx: FieldContext) -> bool:
+        return bool(ctx.path and name_matches(ctx.path, self.not_field_names))
+
+    def field_name(self, ctx: FieldContext) -> str | None:
+        return None if self.blocked(ctx) else name_matches(ctx.path, self.field_names)
+
+    def scan_column(self, texts, raw, ctx):
+        named = self.field_name(ctx) is not None
+        hits: list[Hit] = []
+        candidates = 0
+        for i, (t, r) in enumerate(zip(texts, raw)):
+            for value in cells(t, r):
+                j = self.classify(value)
+                if j is None:
+                    continue
+                candidates += 1
+                key, score, strong = j
+                if strong or named:
+                    why = f"{self.label} value" if strong else f"{self.label} code with field name"
+                    hits.append(Hit(i, 0, len(t) if t else 0, key, score, why, self.entity))
+        return hits, candidates, len(hits)
+
+    def confidence(self, stats: ColumnStats, ctx: FieldContext) -> tuple[float, list[str]]:
+        if not stats.validated or self.blocked(ctx):
+            return 0.0, []
+        n = max(stats.nonempty, stats.candidates, 1)
+        share, shape = min(1.0, stats.validated / n), stats.candidates / n
+        evidence = [f"{stats.validated}/{n} values in the {self.label}"]
+        named = self.field_name(ctx)
+        if named:
+            evidence.append(f"field name '{named}'")
+            conf = min(1.0, stats.mean_score + 0.1) * min(1.0, share / 0.5)
+        elif self.unnamed and shape >= self.unnamed_shape and share >= self.unnamed_strong:
+            evidence.append("no telling field name: judged from the values alone")
+            conf = stats.mean_score * 0.8
+        else:
+            return 0.0, evidence + ["needs a telling field name"]
+        return round(min(conf, 1.0), 2), evidence
+
+    def scan_text(self, text: str) -> list[Hit]:
+        cls = type(self)
+        if "_kw_rx" not in cls.__dict__:
+            cls._kw_rx = keyword_regex(self.text_keywords)
+        if cls._kw_rx is None:
+            return []
+        hits = []
+        for m in cls._kw_rx.finditer(text):
+            kw, sep = m.group("kw"), (m.group("sep") or "").strip()
+            if kw.isascii() and len(kw) <= 4 and not sep:
+                continue  # short ASCII keywords ('age', 'sex') need 'age: 35' or 'sex=M'
+            start = m.end()
+            seg = text[start : start + _SPAN]
+            d = _DELIM.search(seg)
+            seg = seg[: d.start()] if d else seg
+            if seg and not seg[0].isascii():
+                seg = seg.split()[0] if seg.split() else ""
+            for end in range(len(seg), 0, -1):
+                if seg[end - 1].isspace():
+                    continue
+                j = self.classify(seg[:end])
+                if j is not None:
+                    score = TEXT_STRONG if j[2] else TEXT_WEAK
+                    hits.append(Hit(0, start, start + end, j[0], score, f"keyword '{kw}'", self.entity))
+                    break
+        return hits
