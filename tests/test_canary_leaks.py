@@ -27,7 +27,7 @@ CANARIES = {
     "id": "11010519491231002X",
     "phone": "139-1234-5678",
     "email": "canary.leak@example.org",
-    "plate": "京A·C4N4R",
+    "plate": "京A·7C4N5",
     "imei": "490154203237518",
     "mac": "3c:22:fb:1a:2b:3c",
     "card": "4556737586899855",
@@ -83,7 +83,7 @@ def _plant(d: Path) -> None:
     # error paths: parsers quote their input in exception messages
     (d / "broken.json").write_text('{"sfzh": "' + c["id"] + '", "x": [1, 2,, }', encoding="utf-8")
     (d / "bad_utf8.csv").write_bytes(b"sfzh,note\n" + c["id"].encode() + b",\xff\xfe\xfa" + c["free"].encode() + b"\n")
-    (d / "truncated.csv.gz").write_bytes(gzip.compress((c["id"] + "\n") * 100)[:40])
+    (d / "truncated.csv.gz").write_bytes(gzip.compress(((c["id"] + "\n") * 100).encode())[:40])
     (d / "deep.json").write_text("[" * 100_000 + json.dumps(c["id"]) + "]" * 100_000)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spillguard.entities import ENTITIES
 
 MAX_REVEALED = 6
-_HIDDEN_CATEGORIES = {"biometric", "location"}
+_HIDDEN_CATEGORIES = {"biometric", "location", "special_category"}
 
 
 def mask(value: str, entity: str) -> str:

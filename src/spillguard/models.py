@@ -83,6 +83,22 @@ class Finding:
         return (self.target, self.path, self.container, self.field, self.entity)
 
 
+ExposureStatus = Literal["exposed", "not_exposed", "unknown"]
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """The outcome of one metadata-only reachability check. ``unknown`` (error, timeout,
+    denied) is never shown as safe."""
+
+    target: str  # credentials masked
+    check: str  # check id, e.g. "mongodb-authorization-disabled"
+    status: ExposureStatus
+    severity: str  # the check's severity when exposed; "info" otherwise
+    detail: str  # what was observed (never a value read from the store)
+    fix: str  # what to change
+
+
 @dataclass
 class ScanResult:
     tool_version: str
@@ -91,6 +107,7 @@ class ScanResult:
     targets: list[TargetResult]
     coverage: list[Coverage]
     findings: list[Finding]
+    exposure: list[Exposure] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         by_entity: dict[str, int] = {}

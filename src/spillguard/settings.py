@@ -22,6 +22,7 @@ class Limits:
     text_chunk_chars: int = 1 << 20
     batch_records: int = 2_000
     query_timeout_s: float = 120.0  # one query against a store
+    connect_timeout_s: float = 10.0  # one connection attempt or metadata probe
 
 
 @dataclass
@@ -34,6 +35,11 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
     progress: bool = False
+    endpoint_url: str | None = None  # S3-compatible endpoint (e.g. http://127.0.0.1:8333)
+    credentials_file: str | None = None  # TOML file: passwords per target, see credentials.py
+    try_default_credentials: bool = False  # opt-in, only for the targets named
+    run_checks: bool = True  # exposure checks before reading
+    read_data: bool = True  # False for `spillguard check`: metadata only
 
     def __post_init__(self) -> None:
         if not self.targets:

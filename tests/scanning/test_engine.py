@@ -22,7 +22,7 @@ def _valid_ids(n: int) -> list[str]:
     out = []
     while len(out) < n:
         body = f"110105{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-        out.append(body + ric.calc_check_digit(body))
+        out.append(body + ric.calc_check_digit(body + "0"))  # stdnum expects a check slot
     return out
 
 

@@ -29,7 +29,7 @@ class ReadContext:
     name: str  # display path of the input (relative path, or archive!member)
     coverage: Coverage  # mark partial/skipped with a reason; add bytes as read
     limits: Limits
-    sample_size: int  # records wanted; 0 = all (the engine also enforces it)
+    sample_size: int  # stop after this many records (the sample + 1, so the engine sees more exist); 0 = all
     depth: int = 0  # archive nesting depth of this input
 
 

@@ -18,7 +18,10 @@ from spillguard.detectors.context import FieldContext
 from spillguard.entities import entity as entity_meta
 from spillguard.errors import LimitExceeded, safe_reason
 from spillguard.keys import Keyed, load_key
-from spillguard.models import Batch, Coverage, Finding, ScanResult, TargetResult
+from spillguard.credentials import parse_target
+from spillguard.exposure import checks_for
+from spillguard.exposure.base import CheckContext, run_check
+from spillguard.models import Batch, Coverage, Exposure, Finding, ScanResult, TargetResult
 from spillguard.scanning.aggregate import FieldTally
 from spillguard.scanning.columns import scan_batch
 from spillguard.scanning.text import TEXT_FIELD, TextScanner
@@ -44,10 +47,15 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
     targets: list[TargetResult] = []
     coverage: list[Coverage] = []
     findings: list[Finding] = []
+    exposure: list[Exposure] = []
     for target, cls in plan:
         display = mask_credentials(target)
         result = TargetResult(display, cls.kind)
         rows_before = len(coverage)
+        exposure.extend(_run_checks(target, cls.kind, settings))
+        if not settings.read_data:
+            targets.append(result)
+            continue
         source = cls(target, settings, display)
         try:
             for cs in source.containers():
@@ -69,7 +77,17 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
             if any(r.status in ("partial", "error") for r in rows):
                 result.status, result.reason = "partial", "incomplete_containers"
         targets.append(result)
-    return ScanResult(__version__, started, _now(), targets, coverage, findings)
+    return ScanResult(__version__, started, _now(), targets, coverage, findings, exposure)
+
+
+def _run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:
+    if not settings.run_checks:
+        return []
+    checks = checks_for(kind)
+    if not checks:
+        return []
+    ctx = CheckContext(parse_target(target, settings.credentials_file), kind, settings)
+    return [run_check(c, ctx) for c in checks]
 
 
 def _log_row(row: Coverage) -> None:
@@ -95,14 +113,18 @@ class ContainerRun:
         row, limit = self.cs.coverage, self.settings.sample_size
         batches = self.cs.batches
         try:
+            sampled = f"sampled:n={limit},method=head"
             for batch in batches:
                 if limit and self.records >= limit:
-                    row.mark("partial", f"sampled:n={limit},method=head")
+                    row.mark("partial", sampled)  # more records than the sample
                     break
-                if limit and self.records + batch.records > limit:
+                if limit and self.records + batch.records > limit and batch.text is None:
                     batch = _truncate(batch, limit - self.records)
+                    row.mark("partial", sampled)
                 self._scan(batch)
                 self.records += batch.records
+                if limit and self.records > limit:  # a text chunk ran past the sample
+                    row.mark("partial", sampled)
         except LimitExceeded as exc:
             row.mark("partial" if self.records else "skipped", safe_reason(exc))
         except Exception as exc:
@@ -167,6 +189,5 @@ class ContainerRun:
 
 
 def _truncate(batch: Batch, n: int) -> Batch:
-    if batch.text is not None:
-        return batch  # text is sampled by whole chunks
+    """The first n records of a columnar batch (text is sampled by whole chunks)."""
     return Batch({k: v[:n] for k, v in batch.columns.items()}, records=n)

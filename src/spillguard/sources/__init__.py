@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spillguard.credentials import mask_credentials
 from spillguard.errors import ConfigError
 from spillguard.sources.base import Source
 
@@ -20,9 +21,4 @@ def source_for(target: str) -> type[Source]:
         "give a file, a directory or a URI like sqlite:///path/to.db"
     )
 
-
-def mask_credentials(target: str) -> str:
-    """Hide the password (and only the password) in a URI: user:***@host."""
-    import re
-
-    return re.sub(r"(?<=://)([^/@:]*):([^/@]*)@", lambda m: f"{m.group(1)}:***@", target)
+__all__ = ["Source", "source_for", "mask_credentials"]

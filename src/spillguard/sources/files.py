@@ -256,7 +256,9 @@ class FilesSource(Source):
 
     def _ctx(self, cov: Coverage, depth: int) -> ReadContext:
         shown = f"{cov.path}!{cov.container}" if cov.container else str(cov.path)
-        return ReadContext(shown, cov, self.settings.limits, self.settings.sample_size, depth)
+        # one record past the sample lets the engine tell "sampled" from "complete"
+        wanted = self.settings.sample_size + 1 if self.settings.sample_size else 0
+        return ReadContext(shown, cov, self.settings.limits, wanted, depth)
 
 
 def _listdir(path: str) -> list[os.DirEntry]:
