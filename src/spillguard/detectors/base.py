@@ -87,6 +87,7 @@ class Detector:
     description: ClassVar[str] = ""
     field_names: ClassVar[tuple[str, ...]] = ()  # field names that say "this holds it"
     sibling_names: ClassVar[tuple[str, ...]] = ()  # neighbouring fields that support it
+    not_field_names: ClassVar[tuple[str, ...]] = ()  # field names that rule the entity out
     text_keywords: ClassVar[tuple[str, ...]] = ()  # words just before a hit in free text
     needs_context: ClassVar[bool] = False  # weak shape: needs name/keyword support
     min_precision: ClassVar[float] = 0.5  # validated/candidates below this = chance
@@ -108,6 +109,9 @@ class Detector:
         if not stats.validated:
             return 0.0, []
         evidence = [f"{stats.validated}/{stats.candidates} candidates validated"]
+        against = name_matches(ctx.path, self.not_field_names)
+        if against:
+            return 0.0, evidence + [f"field name '{against}' rules it out"]
         named = name_matches(ctx.path, self.field_names)
         near = ctx.sibling_matches(self.sibling_names) if self.sibling_names else None
         if named:

@@ -26,6 +26,8 @@ class IPAddressDetector(PatternDetector):
     id = "ip-address"
     entity = "IP_ADDRESS"
     description = "IPv4/IPv6 addresses valid per the ipaddress module, scored by scope (public/private)"
+    # dotted version numbers (client_version = 11.8.8.8) look exactly like IPv4
+    not_field_names = ("version", "ver", "firmware", "fw", "build", "release", "oid", "sdk", "版本")
     field_names = ("ip", "登录ip", "ip地址", "ipaddr", "ipv4", "ipv6", "remoteaddr", "clientaddr")
     sibling_names = ("mac", "user_agent", "login_time")
     text_keywords = ("ip", "ipv4", "ipv6", "ip地址")

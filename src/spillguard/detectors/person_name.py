@@ -4,7 +4,7 @@ Uyghur/Kazakh names with a middle dot (阿卜杜拉·艾买提) and Western "Fir
 A column counts with a telling field name (xm, 姓名, guest_name; a bare "name" only next
 to personal fields such as phone or sfzh), or without one when >= 80 % of its values are
 name-shaped and >= 60 % are CJK names with a common surname or dotted names. Field names of things (product_name, file_name, username …) rule a column
-out. No free-text name recognition."""
+out. In free text only after a keyword (user=, 姓名：), never NER."""
 
 import re
 
@@ -19,6 +19,7 @@ _WESTERN = re.compile(
     r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z]\.)?"
     r"(?: (?:(?:van|von|de|der|da|di|le|la|del|bin|al) )?(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}"
 )
+_WESTERN_ONE = re.compile(r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?")  # first_name / last_name cells
 _DOTS = re.compile(r"[•．・‧.]")
 # Field-name words that say "a person's name" on their own; a bare "name" needs a personal
 # sibling field (a table of cities or products has a "name" column too).
@@ -44,8 +45,11 @@ class PersonNameDetector(VocabularyDetector):
                        "city", "province", "country", "street", "road", "place", "hotel", "school", "bank",
                        "tag", "label", "title", "class", "type", "category", "group", "role", "team",
                        "event", "key", "field", "attr", "param", "package", "image", "img", "pic",
-                       "名称", "用户名", "昵称", "文件名", "主机名", "账号")
+                       "名称", "用户名", "昵称", "文件名", "主机名", "账号",
+                       "hpys", "csys", "color", "colour", "颜色")  # plate/body colour: 黄色 starts with a surname
     unnamed_strong = 0.6
+    # key=value in logs: "user=阿布拉·麦麦提", "姓名：张伟" (the value must still be name-shaped)
+    text_keywords = ("姓名", "联系人", "户主", "旅客", "住客", "name", "user", "xm", "guest", "customer", "passenger")
 
     def blocked(self, ctx):
         return super().blocked(ctx) and not name_matches(ctx.path, _PERSON)
@@ -70,6 +74,8 @@ class PersonNameDetector(VocabularyDetector):
             return _DOTS.sub("·", s), 0.9, True
         if _WESTERN.fullmatch(s) and not set(V.norm(s).split()) & V.NON_NAME_WORDS:
             return s, 0.7, False
+        if _WESTERN_ONE.fullmatch(s) and V.norm(s) not in V.NON_NAME_WORDS:
+            return s, 0.5, False  # a lone given or family name: only under a telling field name
         return None
 
     positives = (
@@ -82,6 +88,8 @@ class PersonNameDetector(VocabularyDetector):
         E("王秀英", field="c3", note="common surname: name-shaped without a field name"),
         E("Mary-Jane O'Connor", field="full_name"),
         E("刘洋", field="hotel_guest_name", note="a person word beats the thing word"),
+        E("Margaret", field="first_name"),
+        E("2026-03-01 login user=阿布拉·麦麦提 terminal=A026", note="key=value in a log line"),
     )
     negatives = (
         E("iPhone 15 Pro", field="name"),
@@ -93,4 +101,7 @@ class PersonNameDetector(VocabularyDetector):
         E("Baker Street", field="name"),
         E("John Smith", field="c3", note="Western shape alone is too weak"),
         E("Hong Kong", field="name", note="bare 'name' without personal siblings"),
+        E("黄色", field="hpys", note="plate colour; 黄 is also a surname"),
+        E("Paris", field="c7", note="a lone capitalised word without a field name"),
+        E("login user=zhangwei88 ok", note="a username is not a name"),
     )
