@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test samples clean
+.PHONY: install servers demo test samples clean
 
 install: $(STAMP)
 
@@ -19,7 +19,15 @@ demo: install
 	$(VENV)/bin/spillguard scan samples/stores --fail-on never \
 	    --output report.json --output report.sarif
 
-test: install
+# the real servers the live-store tests start and stop themselves (Debian packages and
+# PyPI stand-ins, see scripts/servers/); idempotent, so a second run installs nothing
+servers:
+	@for script in scripts/servers/install-*.sh; do \
+	    [ -e "$$script" ] || continue; \
+	    echo "== $$script"; bash "$$script" || exit 1; \
+	done
+
+test: install servers
 	$(PY) -m pytest -q
 
 samples: install

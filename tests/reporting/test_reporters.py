@@ -19,7 +19,7 @@ import pytest
 
 from spillguard import reporting
 from spillguard.errors import ConfigError
-from spillguard.models import SEVERITIES, Coverage, Finding, ScanResult, TargetResult
+from spillguard.models import SEVERITIES, Coverage, Exposure, Finding, ScanResult, TargetResult
 from spillguard.reporting.json_report import JsonReporter
 from spillguard.reporting.sarif import LEVELS, SarifReporter
 from spillguard.reporting.terminal import NO_FINDINGS, TerminalReporter
@@ -67,7 +67,15 @@ def make_result() -> ScanResult:
     ]
     targets = [TargetResult(FILES, "files"), TargetResult(DB, "sqlite")]
     start, end = "2024-05-01T08:00:00Z", "2024-05-01T08:03:12Z"
-    return ScanResult("0.0.0-test", start, end, targets, coverage, findings)
+    mongo = "mongodb://scanner:***@10.0.0.5:27017/"
+    exposure = [
+        Exposure(mongo, "mongodb-authorization-disabled", "exposed", "critical",
+                 "listDatabases succeeded without credentials (3 databases)", "Enable security.authorization."),
+        Exposure(mongo, "mongodb-bind-all", "unknown", "info", "check failed: timeout", "Bind to 127.0.0.1."),
+        Exposure(mongo, "mongodb-ransom-note", "not_exposed", "info", "no ransom-note-like names", "Restore from backup."),
+    ]  # fmt: skip
+    targets.append(TargetResult(mongo, "mongodb"))
+    return ScanResult("0.0.0-test", start, end, targets, coverage, findings, exposure)
 
 
 def _renderers():
@@ -135,7 +143,7 @@ def test_json_invents_no_strings():
     """Every string value in the JSON report comes from the ScanResult as given."""
     r = make_result()
     given = {r.tool_version, r.started_at, r.finished_at, "spillguard"}
-    for item in [*r.findings, *r.coverage, *r.targets]:
+    for item in [*r.findings, *r.coverage, *r.targets, *r.exposure]:
         given |= _strings(dataclasses.astuple(item))
     assert _strings(json.loads(JsonReporter().render(r))) <= given
 
@@ -146,11 +154,20 @@ def test_sarif_shape_rules_and_levels():
     assert log["version"] == "2.1.0" and "sarif-2.1.0" in log["$schema"]
     (run,) = log["runs"]
     rules = run["tool"]["driver"]["rules"]
-    assert [x["id"] for x in rules] == sorted({f.detector for f in r.findings})
+    checks = sorted({e.check for e in r.exposure})
+    assert [x["id"] for x in rules] == sorted({f.detector for f in r.findings}) + checks
     assert all(x["shortDescription"]["text"] and x["properties"]["category"] for x in rules)
     by_fp = {f.fingerprint: f for f in r.findings}
-    assert len(run["results"]) == len(r.findings)
+    assert len(run["results"]) == len(r.findings) + len(r.exposure)
+    exposure_results = {res["ruleId"]: res for res in run["results"] if res["ruleId"] in checks}
+    assert {k: (v["kind"], v["level"]) for k, v in exposure_results.items()} == {
+        "mongodb-authorization-disabled": ("fail", "error"),
+        "mongodb-bind-all": ("review", "none"),  # unknown is never a pass
+        "mongodb-ransom-note": ("pass", "none"),
+    }
     for res in run["results"]:
+        if res["ruleId"] in checks:
+            continue
         f = by_fp[res["partialFingerprints"]["spillguardFindingHash/v1"]]
         assert res["ruleId"] == f.detector == rules[res["ruleIndex"]]["id"]
         assert res["level"] == LEVELS[f.severity]
@@ -175,12 +192,14 @@ def test_sarif_without_detector_registry(monkeypatch):
     run = json.loads(SarifReporter().render(make_result()))["runs"][0]
     assert run["invocations"][0]["executionSuccessful"] is False
     names = {x["name"] for x in run["tool"]["driver"]["rules"]}
-    assert names == {f.entity for f in make_result().findings}
+    r = make_result()
+    assert names == {f.entity for f in r.findings} | {e.check for e in r.exposure}
 
 
 def test_terminal_summary_and_samples():
     text = TerminalReporter().render(make_result())
-    assert "Targets scanned: 2" in text
+    assert "Targets scanned: 3" in text
+    assert "Exposure: 1 exposed, 1 unknown, 1 not exposed" in text
     assert "Containers: 4 complete, 1 partial, 0 skipped, 1 error" in text
     assert "Findings: 7 (2 critical, 3 high, 1 medium, 1 low)" in text
     assert "scan incomplete" in text

@@ -31,33 +31,64 @@ def cli() -> None:
     """Find personal data left unguarded in your own data stores."""
 
 
+def _common(f):
+    """Options shared by `scan` and `check` (one place, so they cannot drift apart)."""
+    options = [
+        click.argument("targets", nargs=-1, required=True),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                     help="Report format on stdout, and for --output files without a known extension."),
+        click.option("--output", "outputs", multiple=True, metavar="FILE",
+                     help="Write the report to FILE (repeatable; .json/.sarif/.txt pick the format)."),
+        click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "never"]),
+                     default="high", show_default=True,
+                     help="Exit 1 when a finding or an exposure is at or above this severity."),
+        click.option("--endpoint-url", metavar="URL", help="S3-compatible endpoint for s3:// targets."),
+        click.option("--credentials", "credentials_file", metavar="FILE",
+                     help="TOML file with passwords per target (default ~/.config/spillguard/credentials.toml)."),
+        click.option("--try-default-credentials", is_flag=True,
+                     help="Also try a few vendor default logins on the targets named (opt-in)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress and, with --output, no report on stdout."),
+        click.option("-v", "--verbose", is_flag=True, help="Log each container scanned (paths and counts only)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 @cli.command()
-@click.argument("targets", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Report format on stdout, and for --output files without a known extension.")
-@click.option("--output", "outputs", multiple=True, metavar="FILE",
-              help="Write the report to FILE (repeatable; .json/.sarif/.txt pick the format).")
+@_common
 @click.option("--sample-size", type=int, default=10_000, show_default=True,
               help="Records read per container; 0 reads everything.")
 @click.option("--min-confidence", type=float, default=0.5, show_default=True,
               help="Drop findings below this confidence (0-1).")
-@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "never"]),
-              default="high", show_default=True, help="Exit 1 when a finding is at or above this severity.")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only scan paths matching GLOB (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress and, with --output, no report on stdout.")
-@click.option("-v", "--verbose", is_flag=True, help="Log each container scanned (paths and counts only).")
-def scan(targets, fmt, outputs, sample_size, min_confidence, fail_on, include, exclude, quiet, verbose):
-    """Scan TARGETS (files, directories, sqlite:///path.db) for personal data."""
+@click.option("--no-checks", is_flag=True, help="Skip the exposure checks; only read data.")
+def scan(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_default_credentials, quiet,
+         verbose, sample_size, min_confidence, include, exclude, no_checks):
+    """Scan TARGETS (files, directories, database/bucket URIs) for personal data and exposure."""
+    _run(targets, fmt, outputs, fail_on, quiet, verbose, dict(
+        sample_size=sample_size, min_confidence=min_confidence, include=list(include),
+        exclude=list(exclude), endpoint_url=endpoint_url, credentials_file=credentials_file,
+        try_default_credentials=try_default_credentials, run_checks=not no_checks))
+
+
+@cli.command()
+@_common
+def check(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_default_credentials, quiet, verbose):
+    """Exposure checks only on TARGETS: metadata probes, no rows or documents are read."""
+    _run(targets, fmt, outputs, fail_on, quiet, verbose, dict(
+        endpoint_url=endpoint_url, credentials_file=credentials_file,
+        try_default_credentials=try_default_credentials, read_data=False))
+
+
+def _run(targets, fmt, outputs, fail_on, quiet, verbose, options) -> None:
     from spillguard.api import scan as run_scan
     from spillguard.reporting import get as reporter
 
     _setup_logging(verbose)
     try:
-        settings = Settings(
-            targets=list(targets), sample_size=sample_size, min_confidence=min_confidence,
-            fail_on=fail_on, include=list(include), exclude=list(exclude),
-        )
+        settings = Settings(targets=list(targets), fail_on=fail_on, **options)
         writers = [(path, reporter(format_for(path, fmt))) for path in outputs]
         stdout_writer = None if (outputs and quiet) else reporter("table" if outputs else fmt)
         with live_progress(not quiet) as on_event:
@@ -73,7 +104,8 @@ def scan(targets, fmt, outputs, sample_size, min_confidence, fail_on, include, e
     if result.targets and all(t.status in ("error", "skipped") for t in result.targets):
         click.echo("spillguard: no target could be scanned (see the targets section)", err=True)
         sys.exit(EXIT_NO_TARGET)
-    if any(at_or_above(f.severity, fail_on) for f in result.findings):
+    worst = [f.severity for f in result.findings] + [e.severity for e in result.exposure if e.status == "exposed"]
+    if any(at_or_above(sev, fail_on) for sev in worst):
         sys.exit(EXIT_FINDINGS)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
-from spillguard.models import SEVERITIES, Coverage, Finding, ScanResult
+from spillguard.models import SEVERITIES, Coverage, Exposure, Finding, ScanResult
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = worst
 
@@ -57,3 +57,15 @@ def coverage_key(c: Coverage) -> tuple:
 
 def sorted_coverage(result: ScanResult) -> list[Coverage]:
     return sorted(result.coverage, key=coverage_key)
+
+
+_EXPOSURE_RANK = {"exposed": 0, "unknown": 1, "not_exposed": 2}
+
+
+def exposure_key(e: Exposure) -> tuple:
+    """Exposed (worst severity first), then unknown, then not exposed."""
+    return (_EXPOSURE_RANK.get(e.status, 1), severity_rank(e.severity), e.target, e.check)
+
+
+def sorted_exposure(result: ScanResult) -> list[Exposure]:
+    return sorted(result.exposure, key=exposure_key)

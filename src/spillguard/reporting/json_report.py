@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from spillguard.models import Coverage, Finding, ScanResult, TargetResult
-from spillguard.reporting.base import Reporter, sorted_coverage, sorted_findings
+from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetResult
+from spillguard.reporting.base import Reporter, sorted_coverage, sorted_exposure, sorted_findings
 
 SCHEMA_VERSION = 1
 
@@ -33,6 +33,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "targets": [_target(t) for t in result.targets],
         "coverage": [_coverage(c) for c in sorted_coverage(result)],
         "findings": [_finding(f) for f in sorted_findings(result)],
+        "exposure": [_exposure(e) for e in sorted_exposure(result)],
         "summary": {
             "findings": summary["findings"],
             "by_entity": summary["by_entity"],
@@ -75,4 +76,15 @@ def _finding(f: Finding) -> dict[str, Any]:
         "evidence": list(f.evidence),
         "fingerprint": f.fingerprint,
         "detector": f.detector,
+    }
+
+
+def _exposure(e: Exposure) -> dict[str, Any]:
+    return {
+        "target": e.target,
+        "check": e.check,
+        "status": e.status,
+        "severity": e.severity,
+        "detail": e.detail,
+        "fix": e.fix,
     }

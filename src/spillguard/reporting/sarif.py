@@ -13,17 +13,17 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from spillguard.entities import ENTITIES
-from spillguard.models import Finding, ScanResult
-from spillguard.reporting.base import Reporter, sorted_coverage, sorted_findings
+from spillguard.models import Exposure, Finding, ScanResult
+from spillguard.reporting.base import Reporter, sorted_coverage, sorted_exposure, sorted_findings
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 # what a container is called, by target kind: used in messages and logical locations
 _NOUNS = {
-    "sqlite": "table", "postgres": "table", "mysql": "table", "mongodb": "collection",
+    "sqlite": "table", "postgres": "table", "postgresql": "table", "mysql": "table", "mongodb": "collection",
     "elasticsearch": "index", "redis": "key pattern", "s3": "object",
 }  # fmt: skip
-_TABLE_KINDS = {"sqlite", "postgres", "mysql"}
+_TABLE_KINDS = {"sqlite", "postgres", "postgresql", "mysql"}
 
 
 class SarifReporter(Reporter):
@@ -56,6 +56,9 @@ def to_sarif(result: ScanResult, meta: Mapping[str, Mapping[str, str]]) -> dict[
     rules: dict[str, dict[str, Any]] = {}
     for f in sorted(findings, key=_rule_id):
         rules.setdefault(_rule_id(f), _rule(f, meta.get(_rule_id(f), {})))
+    exposure = sorted_exposure(result)
+    for e in sorted(exposure, key=lambda e: e.check):
+        rules.setdefault(e.check, _check_rule(e))
     index = {rid: i for i, rid in enumerate(rules)}
     driver = {"name": "spillguard", "version": result.tool_version, "rules": list(rules.values())}
     invocation = {
@@ -71,7 +74,8 @@ def to_sarif(result: ScanResult, meta: Mapping[str, Mapping[str, str]]) -> dict[
             {
                 "tool": {"driver": driver},
                 "invocations": [invocation],
-                "results": [_result(f, index, kinds.get(f.target, "")) for f in findings],
+                "results": [_result(f, index, kinds.get(f.target, "")) for f in findings]
+                + [_exposure_result(e, index) for e in exposure],
             }
         ],
     }
@@ -111,6 +115,30 @@ def _result(f: Finding, index: Mapping[str, int], kind: str) -> dict[str, Any]:
             "records": f.records,
             "samples": list(f.samples),
         },
+    }
+
+
+def _check_rule(e: Exposure) -> dict[str, Any]:
+    return {
+        "id": e.check,
+        "name": e.check,
+        "shortDescription": {"text": f"Exposure check {e.check}"},
+        "help": {"text": e.fix or "-"},
+        "properties": {"category": "exposure"},
+    }
+
+
+def _exposure_result(e: Exposure, index: Mapping[str, int]) -> dict[str, Any]:
+    """Exposed = a failing result; not exposed = pass; unknown = review (never a pass)."""
+    kind = {"exposed": "fail", "not_exposed": "pass"}.get(e.status, "review")
+    return {
+        "ruleId": e.check,
+        "ruleIndex": index[e.check],
+        "kind": kind,
+        "level": LEVELS.get(e.severity, "note") if kind == "fail" else "none",
+        "message": {"text": f"{e.status}: {e.detail}" + (f" Fix: {e.fix}" if e.status != "not_exposed" else "")},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.target)}}}],
+        "properties": {"status": e.status, "severity": e.severity},
     }
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spillguard.models import SEVERITIES, Finding, ScanResult
-from spillguard.reporting.base import Reporter, sorted_coverage, sorted_findings, severity_rank
+from spillguard.reporting.base import Reporter, sorted_coverage, sorted_exposure, sorted_findings, severity_rank
 
 NO_FINDINGS = "No personal data found at or above the confidence threshold."
 STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -41,6 +41,7 @@ class TerminalReporter(Reporter):
             soft_wrap=False,
         )
         _summary(console, result)
+        _exposure(console, result)
         _findings(console, result)
         _coverage(console, result)
         lines = console.file.getvalue().splitlines()
@@ -71,6 +72,37 @@ def _summary(console: Console, result: ScanResult) -> None:
                 style="bold yellow",
             )
         )
+    console.print()
+
+
+EXPOSURE_LABELS = {"exposed": "EXPOSED", "not_exposed": "not exposed", "unknown": "UNKNOWN"}
+EXPOSURE_STYLES = {"exposed": "bold red", "not_exposed": "green", "unknown": "yellow"}
+
+
+def _exposure(console: Console, result: ScanResult) -> None:
+    rows = sorted_exposure(result)
+    if not rows:
+        return
+    exposed = sum(1 for e in rows if e.status == "exposed")
+    unknown = sum(1 for e in rows if e.status == "unknown")
+    console.print(Text(f"Exposure: {exposed} exposed, {unknown} unknown, {len(rows) - exposed - unknown} not exposed", style="bold"))
+    for target in dict.fromkeys(e.target for e in rows):
+        table = Table(title=Text(target, style="bold"), title_justify="left", **_TABLE)
+        table.add_column("status", overflow="fold")
+        table.add_column("check", overflow="fold")
+        table.add_column("severity", overflow="fold")
+        table.add_column("observed / fix", overflow="fold", ratio=1)
+        for e in (e for e in rows if e.target == target):
+            text = Text(e.detail)
+            if e.status != "not_exposed" and e.fix:
+                text.append("\nfix: " + e.fix)
+            table.add_row(
+                Text(EXPOSURE_LABELS.get(e.status, e.status), style=EXPOSURE_STYLES.get(e.status, "")),
+                Text(e.check),
+                Text(e.severity if e.status == "exposed" else "-", style=STYLES.get(e.severity, "") if e.status == "exposed" else ""),
+                text,
+            )
+        console.print(table)
     console.print()
 
 
