@@ -64,7 +64,9 @@ def parse_target(target: str, credentials_file: str | None = None) -> TargetURI:
     try:
         port = parts.port
     except ValueError:
-        raise ConfigError(f"invalid port in target {mask_credentials(target)!r}") from None
+        if "," not in parts.netloc:  # mongodb://h1:27017,h2:27017/ lists several hosts
+            raise ConfigError(f"invalid port in target {mask_credentials(target)!r}") from None
+        port = None
     uri = TargetURI(
         raw=target,
         scheme=parts.scheme.lower(),

@@ -155,11 +155,10 @@ def _width() -> int:
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="spillguard: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
+    # only spillguard's own logger goes verbose: drivers log documents and SQL at
+    # INFO/DEBUG (pymongo.command does), and those may hold raw values
+    logging.basicConfig(level=logging.WARNING, format="spillguard: %(levelname)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("spillguard").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def main() -> None:
