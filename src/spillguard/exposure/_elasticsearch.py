@@ -23,6 +23,7 @@ from typing import Any
 
 from spillguard.credentials import TargetURI
 from spillguard.errors import ConfigError, SourceError
+from spillguard.exposure._ransom import RANSOM_NAME, ransom_like, ransom_match  # noqa: F401 (re-exported)
 
 KIND = "elasticsearch"
 SCHEMES = {
@@ -34,20 +35,10 @@ SCHEMES = {
 DEFAULT_PORT = 9200
 CAT_INDICES = "/_cat/indices?format=json&expand_wildcards=open&h=index,docs.count,status"
 
-# Names left by ransom bots: READ_ME, README, meow (the 2020 "Meow" wiper),
-# how_to_recover, recover_your_data, warning, please_read. Matched as a whole name or
-# as a token between separators, case-insensitively.
-RANSOM_NAME = re.compile(
-    r"(?:^|[^a-z0-9])(?:read[_\-. ]?me|meow|how[_\-. ]?to[_\-. ]?recover|"
-    r"recover[_\-. ]?your[_\-. ]?data|please[_\-. ]?read|warning)(?:[^a-z0-9]|$)"
-)
 
 _UNSUPPORTED = (400, 404, 405, 406, 501)
 VECTOR_TYPES = ("dense_vector", "knn_vector", "sparse_vector", "rank_vectors")
 
-
-def ransom_like(name: str) -> bool:
-    return RANSOM_NAME.search(name.lower()) is not None
 
 
 def urllib3_module():

@@ -26,18 +26,12 @@ from urllib.parse import parse_qsl, urlencode
 from spillguard.credentials import TargetURI
 from spillguard.errors import ConfigError, SourceError, SpillguardError, safe_reason
 from spillguard.settings import Settings
+from spillguard.exposure._ransom import RANSOM_NAME, ransom_like, ransom_match  # noqa: F401 (re-exported)
 
 KIND = "mongodb"
 SCHEMES = ("mongodb://", "mongodb+srv://")
 INTERNAL_DATABASES = ("local", "config")  # replication/sharding internals: never scanned
 
-# Names left by ransom bots (READ_ME_TO_RECOVER_YOUR_DATA, README, PLEASE_READ_ME_XYZ, the
-# 2020 "Meow" wiper, WARNING collections): a token between separators, case-insensitive.
-# Token boundaries keep "homeowners" from matching "meow".
-RANSOM_NAME = re.compile(
-    r"(?:^|[^a-z0-9])(read[_\-. ]?me|meow|how[_\-. ]?to[_\-. ]?recover|"
-    r"recover[_\-. ]?your[_\-. ]?data|please[_\-. ]?read|warning)(?:[^a-z0-9]|$)"
-)
 
 # Server error codes -> reason codes. Anything else: "server_error:<code>".
 _CODES = {
@@ -98,11 +92,6 @@ def codec_options():
         datetime_conversion=DatetimeConversion.DATETIME_AUTO,
     )
 
-
-def ransom_match(name: str) -> str | None:
-    """The ransom-note token a database/collection name carries, normalised, or None."""
-    m = RANSOM_NAME.search(name.lower())
-    return re.sub(r"[_\-. ]", "_", m.group(1)) if m else None
 
 
 def host_uri(uri: TargetURI, *, credentials: bool, plaintext: bool = False) -> str:

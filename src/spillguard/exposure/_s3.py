@@ -26,17 +26,12 @@ from spillguard.credentials import TargetURI, parse_target
 from spillguard.errors import ConfigError, SourceError, safe_reason
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, UNKNOWN, Check, CheckContext, Outcome
 from spillguard.settings import Settings
+from spillguard.exposure._ransom import RANSOM_NAME, ransom_like, ransom_match  # noqa: F401 (re-exported)
 
 KIND = "s3"
 MAX_RETRIES = 2
 HEAD_BYTES = 64 * 1024  # the first ranged GET of an object (format sniffing)
 RANGE_BYTES = 8 * 1024 * 1024  # the largest single ranged GET (and read buffer)
-# Names left by ransom bots and wipers (READ_ME, README, meow, how_to_recover,
-# RECOVER_YOUR_DATA/FILES, warning, please_read): whole name or a token between separators.
-RANSOM_NAME = re.compile(
-    r"(?:^|[^a-z0-9])(?:read[_\-. ]?me|meow|how[_\-. ]?to[_\-. ]?recover|"
-    r"recover[_\-. ]?your[_\-. ]?(?:data|files)|please[_\-. ]?read|warning)(?:[^a-z0-9]|$)"
-)
 TRANSPORT = ("timeout", "connection_lost", "connection_refused")
 
 _CODES = {
@@ -51,9 +46,6 @@ _CODES = {
 _STATUS = {401: "auth_failed", 403: "permission_denied", 404: "not_found",
            412: "changed_during_scan", 501: "not_implemented", 503: "throttled"}
 
-
-def ransom_like(name: str) -> bool:
-    return RANSOM_NAME.search(name.lower()) is not None
 
 
 @dataclass(frozen=True)
