@@ -43,13 +43,14 @@ class Coverage:
     bytes: int = 0
 
     def mark(self, status: Status, reason: str | None) -> None:
-        """Downgrade only: complete -> partial -> skipped/error; the first reason stays."""
+        """Downgrade only (complete -> partial -> skipped/error). Reasons accumulate, so a
+        timeout after sampling began reads "sampled:...; timeout", not just "sampled"."""
         order = {"complete": 0, "partial": 1, "skipped": 2, "error": 3}
-        if order[status] > order[self.status]:
-            self.status = status
-            self.reason = reason if reason else self.reason
-        elif self.reason is None and reason and status == self.status != "complete":
-            self.reason = reason
+        if order[status] < order[self.status] or status == "complete":
+            return
+        self.status = status
+        if reason and reason not in (self.reason or "").split("; "):
+            self.reason = f"{self.reason}; {reason}" if self.reason else reason
 
 
 @dataclass

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from spillguard.detectors.base import ColumnStats, Hit
 from spillguard.keys import Keyed
 from spillguard.masking import mask
+from spillguard.scanning.distinct import STD_ERROR, DistinctCounter
 
 MAX_SAMPLES = 3
-MAX_DISTINCT = 1_000_000  # exact keyed-hash set up to here; beyond, a lower bound
 
 
 @dataclass
@@ -22,30 +22,29 @@ class EntityTally:
     detector: str
     stats: ColumnStats = field(default_factory=ColumnStats)
     count: int = 0
-    record_ids: set[int] = field(default_factory=set)
-    hashes: set[bytes] = field(default_factory=set)
-    distinct_capped: bool = False
+    records: int = 0  # records holding a match; added per batch (see add_records)
+    distinct: DistinctCounter = field(default_factory=DistinctCounter)
     samples: list[str] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
 
-    def add(self, hit: Hit, record: int, keyed: Keyed) -> None:
+    def add(self, hit: Hit, keyed: Keyed) -> None:
         self.count += 1
         self.stats.score_sum += hit.score
-        self.record_ids.add(record)
-        digest = keyed.value_hash(self.entity, hit.value)
-        if digest not in self.hashes:
-            if len(self.hashes) < MAX_DISTINCT:
-                self.hashes.add(digest)
-                if len(self.samples) < MAX_SAMPLES:
-                    self.samples.append(mask(hit.value, self.entity))
-            else:
-                self.distinct_capped = True
+        new = self.distinct.add(keyed.value_hash(self.entity, hit.value))
+        if new and len(self.samples) < MAX_SAMPLES:
+            shown = mask(hit.value, self.entity)
+            if shown not in self.samples:  # "[hidden]" once, not three times
+                self.samples.append(shown)
         self.reasons[hit.reason] += 1
+
+    def add_records(self, n: int) -> None:
+        """Records with a match in one batch (batches never share records)."""
+        self.records += n
 
     def evidence(self) -> list[str]:
         out = [r for r, _ in self.reasons.most_common(2) if r]
-        if self.distinct_capped:
-            out.append(f"distinct count capped at {MAX_DISTINCT}")
+        if self.distinct.estimated:
+            out.append(f"distinct count estimated (HyperLogLog, ±{STD_ERROR:.1%})")
         return out
 
 

@@ -32,7 +32,6 @@ def scan_batch(
     tallies: dict[str, FieldTally],
     detectors: Sequence[Detector],
     keyed: Keyed,
-    record_base: int,
 ) -> None:
     """Run every detector over every column of ``batch`` and add to ``tallies``."""
     siblings = frozenset(batch.columns)
@@ -53,14 +52,16 @@ def scan_batch(
             if candidates:
                 tally.tally(det.id, det.entity).stats.candidates += candidates
             tagged.extend((h, det) for h in found)
-        rows_by_det: dict[str, set[int]] = {}
+        cells_by_det: dict[str, set[int]] = {}
         for hit, det in resolve(tagged):
             t = tally.tally(det.id, det.entity)
             t.stats.validated += 1
-            t.add(hit, record_base + records[hit.row], keyed)
-            rows_by_det.setdefault(det.id, set()).add(hit.row)
-        for det_id, rows in rows_by_det.items():
-            tally.by_detector[det_id].stats.rows += len(rows)
+            t.add(hit, keyed)
+            cells_by_det.setdefault(det.id, set()).add(hit.row)
+        for det_id, cells in cells_by_det.items():
+            t = tally.by_detector[det_id]
+            t.stats.rows += len(cells)
+            t.add_records(len({records[c] for c in cells}))
 
 
 def _is_binary(v: Any) -> bool:

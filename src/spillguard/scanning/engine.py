@@ -140,7 +140,7 @@ class ContainerRun:
         if batch.text is not None and self.text is not None:
             self.text.scan(batch)
         elif batch.columns:
-            scan_batch(batch, self.tallies, list(self.detectors.values()), self.keyed, self.records)
+            scan_batch(batch, self.tallies, list(self.detectors.values()), self.keyed)
 
     def _findings(self) -> list[Finding]:
         best: dict[tuple[str, str], tuple[float, Finding]] = {}
@@ -167,8 +167,8 @@ class ContainerRun:
     def _finding(self, tally: FieldTally, t, conf: float, evidence: list[str]) -> Finding:
         row = self.cs.coverage
         field = tally.path or None
-        distinct = len(t.hashes)
-        records = len(t.record_ids)
+        distinct = t.distinct.count()
+        records = t.records
         return Finding(
             target=row.target,
             path=row.path,

@@ -22,7 +22,6 @@ class TextScanner:
         self.min_confidence = min_confidence
         self.tally = FieldTally(TEXT_FIELD)
         self._seen: set[tuple[str, int]] = set()  # (entity, absolute start) in the last chunk
-        self._line_base = 0
 
     def scan(self, batch: Batch) -> None:
         text = batch.text or ""
@@ -34,6 +33,7 @@ class TextScanner:
                     tagged.append((h, det))
         newlines: list[int] | None = None
         seen_now: set[tuple[str, int]] = set()
+        lines_by_det: dict[str, set[int]] = {}
         for hit, det in resolve(tagged):
             key = (det.entity, batch.text_offset + hit.start)
             seen_now.add(key)
@@ -41,11 +41,12 @@ class TextScanner:
                 continue
             if newlines is None:
                 newlines = [i for i, ch in enumerate(text) if ch == "\n"]
-            line = self._line_base + bisect.bisect_left(newlines, hit.start)
             t = self.tally.tally(det.id, det.entity)
             t.stats.candidates += 1
             t.stats.validated += 1
             t.stats.rows += 1
-            t.add(hit, line, self.keyed)
+            t.add(hit, self.keyed)
+            lines_by_det.setdefault(det.id, set()).add(bisect.bisect_left(newlines, hit.start))
+        for det_id, lines in lines_by_det.items():
+            self.tally.by_detector[det_id].add_records(len(lines))
         self._seen = seen_now
-        self._line_base += batch.records
