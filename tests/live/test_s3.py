@@ -177,6 +177,9 @@ def test_checks_auth_not_exposed(s3_auth):
     assert checks(result) == dict.fromkeys(CHECKS, "not_exposed"), [e.detail for e in result.exposure]
     everything = run(f"s3://{SCANNER[0]}:{SCANNER[1]}@", s3_auth.endpoint, read_data=False)
     assert checks(everything) == dict.fromkeys(CHECKS, "not_exposed"), [e.detail for e in everything.exposure]
+    # s3:// reports posture bucket by bucket: every check has a row for the bucket
+    per_bucket = {(e.check, e.target) for e in everything.exposure}
+    assert {(c, f"s3://{BUCKET}") for c in CHECKS} <= per_bucket
     report = reporter("json").render(everything)
     assert SCANNER[1] not in report
 

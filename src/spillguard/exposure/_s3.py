@@ -277,6 +277,10 @@ class BucketCheck(Check):
                 out.append((f"s3://{bucket}", Outcome(UNKNOWN, f"check failed: {exc.reason}")))
         return out
 
+    def run_each(self, ctx: CheckContext) -> list[tuple[str, Outcome]]:
+        """Posture per bucket: ``s3://`` yields one result for every bucket listed."""
+        return self.run_buckets(ctx)
+
     def run(self, ctx: CheckContext) -> Outcome:
         results = self.run_buckets(ctx)
         if len(results) == 1:

@@ -43,20 +43,28 @@ class Check:
     def run(self, ctx: CheckContext) -> Outcome:
         raise NotImplementedError
 
+    def run_each(self, ctx: CheckContext) -> list[tuple[str, Outcome]]:
+        """(where, outcome) pairs: one for the target by default; a check that answers
+        per part of a target (S3 buckets of ``s3://``) returns one pair per part."""
+        return [(ctx.uri.display, self.run(ctx))]
 
-def run_check(check: Check, ctx: CheckContext) -> Exposure:
+
+def run_check(check: Check, ctx: CheckContext) -> list[Exposure]:
     """Run one check; any exception becomes ``unknown`` with a safe reason."""
     try:
-        outcome = check.run(ctx)
+        outcomes = check.run_each(ctx)
     except Exception as exc:  # never let a probe failure read as "safe"
-        outcome = Outcome(UNKNOWN, f"check failed: {safe_reason(exc)}")
-    status = outcome.status if outcome.status in (EXPOSED, NOT_EXPOSED, UNKNOWN) else UNKNOWN
-    log.info("check %s on %s: %s", check.id, ctx.uri.display, status)
-    return Exposure(
-        target=ctx.uri.display,
-        check=check.id,
-        status=status,
-        severity=check.severity if status == EXPOSED else "info",
-        detail=outcome.detail,
-        fix=check.fix,
-    )
+        outcomes = [(ctx.uri.display, Outcome(UNKNOWN, f"check failed: {safe_reason(exc)}"))]
+    found = []
+    for where, outcome in outcomes:
+        status = outcome.status if outcome.status in (EXPOSED, NOT_EXPOSED, UNKNOWN) else UNKNOWN
+        log.info("check %s on %s: %s", check.id, where, status)
+        found.append(Exposure(
+            target=where,
+            check=check.id,
+            status=status,
+            severity=check.severity if status == EXPOSED else "info",
+            detail=outcome.detail,
+            fix=check.fix,
+        ))
+    return found

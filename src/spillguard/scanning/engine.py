@@ -87,7 +87,7 @@ def _run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:
     if not checks:
         return []
     ctx = CheckContext(parse_target(target, settings.credentials_file), kind, settings)
-    return [run_check(c, ctx) for c in checks]
+    return [e for c in checks for e in run_check(c, ctx)]
 
 
 def _log_row(row: Coverage) -> None:
