@@ -54,7 +54,7 @@ def test_when_chunk_size_changes_then_findings_do_not():
 
 def test_when_sample_size_is_reached_then_row_is_partial_with_sampled_reason():
     row, findings = _run(_batches(_valid_ids(50), 10), sample_size=25)
-    assert row.status == "partial" and row.reason == "sampled:n=25,method=head"
+    assert row.status == "partial" and row.reason == "sampled:n=25,method=head,seed=none"
     assert row.records == 25
     assert next(f for f in findings if f.entity == "CN_RESIDENT_ID").records == 25
 

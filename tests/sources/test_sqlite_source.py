@@ -89,7 +89,7 @@ def test_sampling_head_limit_marks_partial(tmp_path):
     rows = {c.container: (c, b) for c, b in run(f"sqlite:///{db}", sample_size=5)}
     cov, batches = rows["big"]
     assert sum(b.records for b in batches) == 5
-    assert (cov.status, cov.reason) == ("partial", "sampled:n=5,method=head")
+    assert (cov.status, cov.reason) == ("partial", "sampled:n=5,method=head,seed=none")
     cov, batches = rows["exact"]
     assert sum(b.records for b in batches) == 5 and cov.status == "complete"
 

@@ -113,18 +113,16 @@ class ContainerRun:
         row, limit = self.cs.coverage, self.settings.sample_size
         batches = self.cs.batches
         try:
-            sampled = f"sampled:n={limit},method=head"
+            sampled = f"sampled:n={limit},method=head,seed=none"
             for batch in batches:
                 if limit and self.records >= limit:
                     row.mark("partial", sampled)  # more records than the sample
                     break
-                if limit and self.records + batch.records > limit and batch.text is None:
+                if limit and self.records + batch.records > limit:
                     batch = _truncate(batch, limit - self.records)
                     row.mark("partial", sampled)
                 self._scan(batch)
                 self.records += batch.records
-                if limit and self.records > limit:  # a text chunk ran past the sample
-                    row.mark("partial", sampled)
         except LimitExceeded as exc:
             row.mark("partial" if self.records else "skipped", safe_reason(exc))
         except Exception as exc:
@@ -189,5 +187,13 @@ class ContainerRun:
 
 
 def _truncate(batch: Batch, n: int) -> Batch:
-    """The first n records of a columnar batch (text is sampled by whole chunks)."""
-    return Batch({k: v[:n] for k, v in batch.columns.items()}, records=n)
+    """The first n records (lines, for text) of a batch."""
+    if batch.text is None:
+        return Batch({k: v[:n] for k, v in batch.columns.items()}, records=n)
+    cut = 0
+    for _ in range(n):
+        pos = batch.text.find("\n", cut)
+        if pos < 0:
+            return Batch(text=batch.text, records=n, text_offset=batch.text_offset)
+        cut = pos + 1
+    return Batch(text=batch.text[:cut], records=n, text_offset=batch.text_offset)

@@ -39,22 +39,16 @@ import stat
 from contextlib import contextmanager
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import BinaryIO, Callable, ContextManager, Iterator
+from typing import BinaryIO, Iterator
 from urllib.parse import unquote, urlparse
 
-from spillguard import formats
-from spillguard.errors import LimitExceeded, SourceError, safe_reason
-from spillguard.formats.base import Format, Member, ReadContext
-from spillguard.models import Batch, Coverage
+from spillguard.errors import SourceError, safe_reason
+from spillguard.models import Coverage
 from spillguard.sources.base import ContainerScan, Source
 from spillguard.sources.sqlite import sqlite_containers
+from spillguard.sources.streams import SQLITE_MAGIC, Capped, StreamDispatcher, empty_scan, read_head, row
 
-HEAD_BYTES = 64 * 1024
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+):")  # 2+ letters: "C:\" is a path
-_TEXT_BYTES = bytes({7, 8, 9, 10, 11, 12, 13, 27} | set(range(0x20, 0x100)) - {0x7F})
-
-Opener = Callable[[], ContextManager[BinaryIO]]
 
 
 class FilesSource(Source):
@@ -66,6 +60,10 @@ class FilesSource(Source):
     def accepts(cls, target: str) -> bool:
         m = _SCHEME.match(target)
         return m is None or m.group(1).lower() == "file" or os.path.lexists(target)
+
+    def __init__(self, target, settings, display):
+        super().__init__(target, settings, display)
+        self._streams = StreamDispatcher(display, settings)
 
     def containers(self) -> Iterator[ContainerScan]:
         root = self._root()
@@ -111,7 +109,7 @@ class FilesSource(Source):
             if entry.is_symlink():
                 reason = self._link_skip(os.path.realpath(entry.path), root_real, is_dir)
                 if reason:
-                    yield _row(self.display, rel, None, "skipped", reason)
+                    yield row(self.display, rel, None, "skipped", reason)
                     continue
             if not is_dir:
                 yield from self._file(entry.path, rel)
@@ -119,13 +117,13 @@ class FilesSource(Source):
             real = os.path.realpath(entry.path)
             if real in visited:
                 reason = "symlink_loop" if _within(here, real) else "duplicate_path"
-                yield _row(self.display, rel, None, "skipped", reason)
+                yield row(self.display, rel, None, "skipped", reason)
                 continue
             visited.add(real)
             try:
                 stack.append((iter(_listdir(entry.path)), rel + "/", real))
             except OSError as exc:
-                yield _row(self.display, rel, None, "error", safe_reason(exc))
+                yield row(self.display, rel, None, "error", safe_reason(exc))
 
     def _link_skip(self, real: str, root_real: str, is_dir: bool) -> str | None:
         """Why a symlink is not followed: it leaves the target, dangles, or leads to a
@@ -154,9 +152,9 @@ class FilesSource(Source):
             if st.st_size == 0:
                 raise SourceError("empty file", reason="empty")
             with _open_regular(path) as f:
-                head = _read_head(f)
+                head = read_head(f)
         except Exception as exc:
-            yield _scan(cov, *_failure(exc, path))
+            yield empty_scan(cov, *_failure(exc, path))
             return
         if head.startswith(SQLITE_MAGIC):
             yield from self._sqlite(path, rel)
@@ -168,9 +166,9 @@ class FilesSource(Source):
         @contextmanager
         def opener() -> Iterator[BinaryIO]:
             with _open_regular(path) as f:
-                yield io.BufferedReader(_Capped(f, cap)) if st.st_size > cap else f
+                yield io.BufferedReader(Capped(f, cap)) if st.st_size > cap else f
 
-        yield from self._dispatch(rel, head, cov, opener, 0)
+        yield from self._streams.dispatch(rel, head, cov, opener)
 
     def _sqlite(self, path: str, rel: str) -> Iterator[ContainerScan]:
         count = 0
@@ -179,86 +177,10 @@ class FilesSource(Source):
                 count += 1
                 yield scan
         except SourceError as exc:
-            yield _row(self.display, rel, None, "error", exc.reason)
+            yield row(self.display, rel, None, "error", exc.reason)
             return
         if not count:
-            yield _row(self.display, rel, None, "skipped", "no_tables")
-
-    def _dispatch(
-        self, name: str, head: bytes, cov: Coverage, opener: Opener, depth: int
-    ) -> Iterator[ContainerScan]:
-        fmt = _pick(name, head)
-        if fmt is None:
-            cov.mark("skipped", "binary" if _looks_binary(head) else "unsupported_format")
-            yield _scan(cov)
-        elif fmt.kind == "archive":
-            yield from self._archive(fmt, cov, opener, depth)
-        else:
-            kind = "text" if fmt.kind == "text" else "records"
-            yield ContainerScan(cov, self._batches(fmt, cov, opener, depth), kind)
-
-    def _batches(self, fmt: Format, cov: Coverage, opener: Opener, depth: int) -> Iterator[Batch]:
-        with opener() as stream:
-            for item in fmt.read(stream, self._ctx(cov, depth)):
-                if isinstance(item, Batch):
-                    yield item
-
-    def _archive(
-        self, fmt: Format, cov: Coverage, opener: Opener, depth: int
-    ) -> Iterator[ContainerScan]:
-        if depth > self.settings.limits.max_archive_depth:
-            cov.mark("skipped", "archive_depth")
-            yield _scan(cov)
-            return
-        prefix = f"{cov.container}!" if cov.container else ""
-        try:
-            with opener() as stream:
-                for item in fmt.read(stream, self._ctx(cov, depth)):
-                    if isinstance(item, Member):
-                        yield from self._member(item, cov.path, prefix, depth + 1)
-        except LimitExceeded as exc:
-            cov.mark("partial", exc.reason)
-        except Exception as exc:
-            cov.mark("error", safe_reason(exc))
-        yield _scan(cov)
-
-    def _member(
-        self, member: Member, path: str | None, prefix: str, depth: int
-    ) -> Iterator[ContainerScan]:
-        container = prefix + member.name
-        cov = Coverage(target=self.display, path=path, container=container)
-        try:
-            head = _read_head(member.stream)
-        except Exception as exc:
-            yield _scan(cov, "error", safe_reason(exc))
-            return
-        if not head:
-            yield _scan(cov, "skipped", "empty")
-            return
-        if head.startswith(SQLITE_MAGIC):  # needs a real file; never spooled to disk
-            yield _scan(cov, "skipped", "sqlite_in_archive")
-            return
-        cap = self.settings.limits.max_file_bytes
-        capped = member.size is not None and member.size > cap
-        if capped:
-            cov.mark("partial", "size_limit")
-
-        @contextmanager
-        def opener() -> Iterator[BinaryIO]:
-            stream = member.stream
-            if stream.seekable():
-                stream.seek(0)
-            else:
-                stream = io.BufferedReader(_Prefixed(head, stream))
-            yield io.BufferedReader(_Capped(stream, cap)) if capped else stream
-
-        yield from self._dispatch(member.name, head, cov, opener, depth)
-
-    def _ctx(self, cov: Coverage, depth: int) -> ReadContext:
-        shown = f"{cov.path}!{cov.container}" if cov.container else str(cov.path)
-        # one record past the sample lets the engine tell "sampled" from "complete"
-        wanted = self.settings.sample_size + 1 if self.settings.sample_size else 0
-        return ReadContext(shown, cov, self.settings.limits, wanted, depth)
+            yield row(self.display, rel, None, "skipped", "no_tables")
 
 
 def _listdir(path: str) -> list[os.DirEntry]:
@@ -287,17 +209,6 @@ def _open_regular(path: str) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def _read_head(stream: BinaryIO) -> bytes:
-    chunks, size = [], 0
-    while size < HEAD_BYTES:
-        chunk = stream.read(HEAD_BYTES - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
 def _failure(exc: BaseException, path: str) -> tuple[str, str]:
     if isinstance(exc, SourceError):
         skip = exc.reason in ("empty", "not_a_regular_file")
@@ -307,78 +218,3 @@ def _failure(exc: BaseException, path: str) -> tuple[str, str]:
     if isinstance(exc, FileNotFoundError) and os.path.islink(path):
         return "skipped", "broken_symlink"
     return "error", safe_reason(exc)
-
-
-def _pick(name: str, head: bytes) -> Format | None:
-    for fmt in formats.registry():
-        try:
-            if fmt.sniff(name, head):
-                return fmt
-        except Exception:  # a broken sniffer must not stop the walk
-            continue
-    return None
-
-
-def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
-        return True
-    sample = head[:8192]
-    return len(sample.translate(None, _TEXT_BYTES)) > len(sample) * 0.05
-
-
-def _row(target: str, path: str | None, container: str | None, status, reason) -> ContainerScan:
-    return _scan(Coverage(target=target, path=path, container=container), status, reason)
-
-
-def _scan(cov: Coverage, status=None, reason=None) -> ContainerScan:
-    if status:
-        cov.mark(status, reason)
-    return ContainerScan(cov, iter(()))
-
-
-class _Capped(io.RawIOBase):
-    """At most ``limit`` bytes of ``inner``; seekable within them when ``inner`` is."""
-
-    def __init__(self, inner, limit: int):
-        self._inner, self._limit, self._pos = inner, limit, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return self._inner.seekable()
-
-    def readinto(self, b) -> int:
-        n = min(len(b), self._limit - self._pos)
-        data = self._inner.read(n) if n > 0 else b""
-        b[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._limit}[whence]
-        self._pos = max(0, min(base + offset, self._limit))
-        self._inner.seek(self._pos)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-
-class _Prefixed(io.RawIOBase):
-    """Bytes already read (the head) followed by the rest of a forward-only stream."""
-
-    def __init__(self, head: bytes, inner):
-        self._head, self._inner = memoryview(head), inner
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        if self._head:
-            n = min(len(b), len(self._head))
-            b[:n], self._head = self._head[:n], self._head[n:]
-            return n
-        data = self._inner.read(len(b))
-        b[: len(data)] = data
-        return len(data)

@@ -12,9 +12,8 @@ path or its base name. ``s3://bucket/dir`` means the object ``dir`` and the keys
 Reading: nothing is downloaded whole. A lazy file-like object fetches ``Range: bytes=``
 chunks (64 KiB growing to ``RANGE_BYTES``) with ``If-Match: <ETag>`` (an object replaced
 mid-read -> "changed_during_scan"), only up to ``limits.max_file_bytes`` (partial
-"size_limit"). Sampling: the first ``sample_size`` records of each object (method=head;
-no randomness, seed=none), marked ``sampled:n=N,method=head,seed=none`` when more
-records exist. Skipped: ``empty``, ``archived_storage_class`` (Glacier/Deep Archive),
+"size_limit"). Sampling: the first ``sample_size`` records of each object, as for files
+(``sampled:n=N,method=head,seed=none`` when more records exist). Skipped: ``empty``, ``archived_storage_class`` (Glacier/Deep Archive),
 ``sqlite_object`` (SQLite needs a local file; objects are never spooled to disk),
 ``sqlite_in_archive``, ``binary``, ``unsupported_format``, ``archive_depth``,
 ``no_objects`` / ``no_buckets``. Errors: ``permission_denied``, ``auth_failed``,
@@ -29,21 +28,18 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
-from typing import Any, BinaryIO, Callable, ContextManager, Iterator
+from typing import Any, BinaryIO, Iterator
 
-from spillguard.errors import LimitExceeded, SourceError, safe_reason
+from spillguard.errors import SourceError
 from spillguard.exposure._s3 import (
     HEAD_BYTES, TRANSPORT, Health, RangedObject, S3Target, list_bucket_names, make_client, parse_s3, reason_for,
 )
-from spillguard.formats.base import Format, Member, ReadContext
-from spillguard.models import Batch, Coverage
+from spillguard.models import Coverage
 from spillguard.sources.base import ContainerScan, Source
-from spillguard.sources.files import _looks_binary, _matches, _pick, _Prefixed, _row, _scan
+from spillguard.sources.files import _matches
+from spillguard.sources.streams import SQLITE_MAGIC, StreamDispatcher, empty_scan, row
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 ARCHIVED = ("GLACIER", "DEEP_ARCHIVE")
-
-Opener = Callable[[], ContextManager[BinaryIO]]
 
 
 class S3Source(Source):
@@ -55,6 +51,10 @@ class S3Source(Source):
     def accepts(cls, target: str) -> bool:
         return target.lower().startswith("s3://")
 
+    def __init__(self, target, settings, display):
+        super().__init__(target, settings, display)
+        self._streams = StreamDispatcher(display, settings, check_stream=_raise_transport)
+
     def containers(self) -> Iterator[ContainerScan]:
         t = parse_s3(self.target, self.settings)
         self._client, _ = make_client(t, self.settings, read_timeout=self.settings.limits.query_timeout_s)
@@ -65,7 +65,7 @@ class S3Source(Source):
             buckets = list_bucket_names(self._client, self.display)
             self._health.ok()
             if not buckets:
-                yield _row(self.display, None, None, "skipped", "no_buckets")
+                yield row(self.display, None, None, "skipped", "no_buckets")
         for bucket in buckets:
             yield from self._bucket(t, bucket)
 
@@ -97,7 +97,7 @@ class S3Source(Source):
             except SourceError as exc:
                 if t.bucket or exc.reason in TRANSPORT:
                     raise
-                yield _row(self.display, bucket, None, "error", exc.reason)  # s3://: next bucket
+                yield row(self.display, bucket, None, "error", exc.reason)  # s3://: next bucket
                 return
             for obj in page.get("Contents", []):
                 rel = _relative(obj["Key"], prefix)
@@ -110,7 +110,7 @@ class S3Source(Source):
                 break
             kw["ContinuationToken"] = page["NextContinuationToken"]
         if not found:
-            yield _row(self.display, shown.rstrip("/") or None, None, "skipped", "no_objects")
+            yield row(self.display, shown.rstrip("/") or None, None, "skipped", "no_objects")
 
     def _trip(self) -> None:
         if self._health.failures >= 2:
@@ -125,10 +125,10 @@ class S3Source(Source):
         key, size, etag = obj["Key"], int(obj.get("Size") or 0), obj.get("ETag")
         cov = Coverage(target=self.display, path=rel, container=None)
         if obj.get("StorageClass") in ARCHIVED:
-            yield _scan(cov, "skipped", "archived_storage_class")
+            yield empty_scan(cov, "skipped", "archived_storage_class")
             return
         if size == 0:
-            yield _scan(cov, "skipped", "empty")
+            yield empty_scan(cov, "skipped", "empty")
             return
         cap = min(size, self.settings.limits.max_file_bytes)
 
@@ -155,10 +155,10 @@ class S3Source(Source):
         try:
             head = fetch(0, min(HEAD_BYTES, cap) - 1)
         except SourceError as exc:
-            yield _scan(cov, "error", exc.reason)
+            yield empty_scan(cov, "error", exc.reason)
             return
         if head.startswith(SQLITE_MAGIC):
-            yield _scan(cov, "skipped", "sqlite_object")
+            yield empty_scan(cov, "skipped", "sqlite_object")
             return
         if size > cap:
             cov.mark("partial", "size_limit")
@@ -168,92 +168,7 @@ class S3Source(Source):
             raw = RangedObject(fetch, cap, head)
             yield io.BufferedReader(raw, raw.max_range)  # type: ignore[arg-type]
 
-        yield from self._dispatch(key.rsplit("/", 1)[-1], head, cov, opener, 0)
-
-    # formats: a minimal copy of FilesSource._dispatch/_archive/_member (bound to files) ---
-    def _dispatch(self, name: str, head: bytes, cov: Coverage, opener: Opener, depth: int) -> Iterator[ContainerScan]:
-        fmt = _pick(name, head)
-        if fmt is None:
-            cov.mark("skipped", "binary" if _looks_binary(head) else "unsupported_format")
-            yield _scan(cov)
-        elif fmt.kind == "archive":
-            yield from self._archive(fmt, cov, opener, depth)
-        else:
-            kind = "text" if fmt.kind == "text" else "records"
-            yield ContainerScan(cov, self._batches(fmt, cov, opener, depth), kind)
-
-    def _batches(self, fmt: Format, cov: Coverage, opener: Opener, depth: int) -> Iterator[Batch]:
-        """The format's batches, cut at ``sample_size`` records: the format is asked for one
-        record more, so a sampled object is told from one that has exactly n records."""
-        n = self.settings.sample_size
-        seen = 0
-        with opener() as stream:
-            ctx = self._ctx(cov, depth, n + 1 if n else 0)
-            try:
-                for item in fmt.read(stream, ctx):
-                    if not isinstance(item, Batch):
-                        continue
-                    if n and seen + item.records > n:
-                        cov.mark("partial", f"sampled:n={n},method=head,seed=none")
-                        if n > seen:
-                            yield _truncate(item, n - seen)
-                        return
-                    seen += item.records
-                    yield item
-            except Exception:
-                _raise_transport(stream)
-                raise
-            _raise_transport(stream)
-
-    def _archive(self, fmt: Format, cov: Coverage, opener: Opener, depth: int) -> Iterator[ContainerScan]:
-        if depth > self.settings.limits.max_archive_depth:
-            yield _scan(cov, "skipped", "archive_depth")
-            return
-        prefix = f"{cov.container}!" if cov.container else ""
-        try:
-            with opener() as stream:
-                try:
-                    for item in fmt.read(stream, self._ctx(cov, depth, self.settings.sample_size)):
-                        if isinstance(item, Member):
-                            yield from self._member(item, cov.path, prefix, depth + 1)
-                except Exception:
-                    _raise_transport(stream)
-                    raise
-                _raise_transport(stream)
-        except LimitExceeded as exc:
-            cov.mark("partial", exc.reason)
-        except Exception as exc:
-            cov.mark("error", safe_reason(exc))
-        yield _scan(cov)
-
-    def _member(self, member: Member, path: str | None, prefix: str, depth: int) -> Iterator[ContainerScan]:
-        cov = Coverage(target=self.display, path=path, container=prefix + member.name)
-        try:
-            head = member.stream.read(HEAD_BYTES)
-        except Exception as exc:
-            yield _scan(cov, "error", safe_reason(exc))
-            return
-        if not head:
-            yield _scan(cov, "skipped", "empty")
-            return
-        if head.startswith(SQLITE_MAGIC):
-            yield _scan(cov, "skipped", "sqlite_in_archive")
-            return
-
-        @contextmanager
-        def opener() -> Iterator[BinaryIO]:
-            stream = member.stream
-            if stream.seekable():
-                stream.seek(0)
-                yield stream
-            else:
-                yield io.BufferedReader(_Prefixed(head, stream))  # type: ignore[arg-type]
-
-        yield from self._dispatch(member.name, head, cov, opener, depth)
-
-    def _ctx(self, cov: Coverage, depth: int, sample_size: int) -> ReadContext:
-        shown = f"{cov.path}!{cov.container}" if cov.container else str(cov.path)
-        return ReadContext(shown, cov, self.settings.limits, sample_size, depth)
+        yield from self._streams.dispatch(key.rsplit("/", 1)[-1], head, cov, opener)
 
 
 def _raise_transport(stream: Any) -> None:
@@ -272,16 +187,3 @@ def _relative(key: str, prefix: str) -> str | None:
     if key == prefix:
         return key.rsplit("/", 1)[-1]
     return key[len(prefix) + 1:] if key.startswith(prefix + "/") else None
-
-
-def _truncate(batch: Batch, n: int) -> Batch:
-    if batch.text is not None:
-        cut, pos = 0, 0
-        for _ in range(n):
-            pos = batch.text.find("\n", cut)
-            if pos < 0:
-                cut = len(batch.text)
-                break
-            cut = pos + 1
-        return Batch(text=batch.text[:cut], records=n, text_offset=batch.text_offset)
-    return Batch({k: v[:n] for k, v in batch.columns.items()}, records=n)

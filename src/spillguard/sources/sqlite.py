@@ -12,7 +12,7 @@ next to it), ``PRAGMA query_only=ON``, a busy timeout, and a progress handler th
 interrupts any single step running longer than the query timeout. Every table except
 ``sqlite_%`` internals is a container (WITHOUT ROWID and virtual tables included, views
 not). Sampling reads ``SELECT * ... LIMIT n+1`` — the first n rows, never
-``ORDER BY random()`` — and marks the row ``partial`` with ``sampled:n=N,method=head`` when
+``ORDER BY random()`` — and marks the row ``partial`` with ``sampled:n=N,method=head,seed=none`` when
 an (n+1)-th row exists. Errors carry reason codes, never SQLite's message text.
 
 Ordering: the batches of each yielded ContainerScan share one connection; they may be
@@ -187,7 +187,7 @@ def _table_batches(db: _Db, table: str, cov: Coverage, settings: Settings) -> It
                 if want <= 0:
                     db.arm()
                     if cursor.fetchone() is not None:
-                        cov.mark("partial", f"sampled:n={n},method=head")
+                        cov.mark("partial", f"sampled:n={n},method=head,seed=none")
                     break
                 db.arm()
                 rows = cursor.fetchmany(want)
