@@ -17,6 +17,7 @@ import pymongo
 import pytest
 from pymongo import monitoring
 
+from spillguard.exposure._ransom import ransom_match
 import spillguard
 from spillguard import reporting
 from spillguard.credentials import parse_target
@@ -209,7 +210,7 @@ def test_scan_is_read_only(mongo_open):
 def checks(uri: str, **limits):
     settings = Settings(targets=[uri], limits=Limits(**(limits or FAST)))
     ctx = CheckContext(parse_target(uri), "mongodb", settings)
-    return {e.check: e for e in (run_check(c, ctx) for c in checks_for("mongodb"))}
+    return {e.check: e for c in checks_for("mongodb") for e in run_check(c, ctx)}
 
 
 def test_checks_registered():
@@ -272,7 +273,7 @@ def test_bind_all_verdicts(reply, version, status):
     ("already", False), ("readmission", False),
 ])
 def test_ransom_names(name, hit):
-    assert (m.ransom_match(name) is not None) is hit
+    assert (ransom_match(name) is not None) is hit
 
 
 # -- credentials ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import zlib
 
 import pytest
 
+from spillguard.exposure._ransom import ransom_like
 from spillguard import reporting, scan
 from spillguard.exposure import _postgres as pg
 from spillguard.settings import Limits, Settings
@@ -237,7 +238,7 @@ def test_trust_probe_on_hardened_server_reports_auth_not_exposure(pg_auth):
     ("readmission", False),
 ])
 def test_ransom_names(name, hit):
-    assert pg.is_ransom_name(name) is hit
+    assert ransom_like(name) is hit
 
 
 # ---------------------------------------------------------------- nothing leaked

@@ -16,14 +16,12 @@ variants ``elasticsearch+https://`` / ``opensearch+https://``. Query parameters:
 from __future__ import annotations
 
 import json
-import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 from spillguard.credentials import TargetURI
 from spillguard.errors import ConfigError, SourceError
-from spillguard.exposure._ransom import RANSOM_NAME, ransom_like, ransom_match  # noqa: F401 (re-exported)
 
 KIND = "elasticsearch"
 SCHEMES = {

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import re
 import threading
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -26,7 +25,6 @@ from urllib.parse import parse_qsl, urlencode
 from spillguard.credentials import TargetURI
 from spillguard.errors import ConfigError, SourceError, SpillguardError, safe_reason
 from spillguard.settings import Settings
-from spillguard.exposure._ransom import RANSOM_NAME, ransom_like, ransom_match  # noqa: F401 (re-exported)
 
 KIND = "mongodb"
 SCHEMES = ("mongodb://", "mongodb+srv://")

@@ -8,7 +8,6 @@ driver's numeric error code, never from its message (which can quote SQL and val
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -156,18 +155,4 @@ def unknown(what: str, exc: BaseException) -> Outcome:
     return Outcome(UNKNOWN, f"{what}: {mysql_reason(exc)}")
 
 
-# Ransom notes left by wiping bots: "README", "PLEASE_READ_ME", "WARNING", "meow", ...
-_RANSOM_ANYWHERE = ("readme", "pleaseread", "howtorecover", "recoveryourdata", "recover_your_data")
-_RANSOM_PREFIX = ("warning", "meow")
 
-
-def ransom_like(name: str) -> str | None:
-    """The ransom-note pattern a database or table name matches, or None."""
-    norm = re.sub(r"[^a-z0-9]", "", name.lower())
-    for token in _RANSOM_ANYWHERE:
-        if token.replace("_", "") in norm:
-            return token.replace("_", "")
-    for token in _RANSOM_PREFIX:
-        if norm.startswith(token):
-            return token
-    return None

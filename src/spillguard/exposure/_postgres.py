@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import socket
 import threading
 from contextlib import contextmanager
@@ -69,10 +68,6 @@ _CONNECT_MESSAGES = (  # lower-cased libpq/server message fragments -> reason
     ("starting up", "server_unavailable"),
     ("shutting down", "server_unavailable"),
     ("ssl", "tls_error"),
-)
-_RANSOM = re.compile(
-    r"(?:^|_)(?:read_?me|please_?read|how_?to_?recover|recover_?your_?data|meow)(?:_|\d|$)"
-    r"|^warning_?\d*$"
 )
 
 
@@ -222,11 +217,6 @@ def without_credentials(uri: TargetURI) -> TargetURI:
     """The same server and database with no user and no password."""
     return replace(uri, username=None, password=None)
 
-
-def is_ransom_name(name: str) -> bool:
-    """Named like a ransom note (README_TO_RECOVER, WARNING, ...-meow, how_to_recover)."""
-    norm = "_".join(t for t in re.split(r"[^a-z0-9]+", name.lower()) if t)
-    return bool(_RANSOM.search(norm))
 
 
 def metadata(ctx, *queries) -> list[list[tuple]]:

@@ -22,13 +22,6 @@ from spillguard.exposure.base import UNKNOWN, CheckContext, Outcome
 KIND = "redis"
 DEFAULT_PORT = 6379
 
-# Names left by ransom bots and wipers (READ_ME, README, meow, how_to_recover, ...), and
-# "crackit" from the 2015-2018 CONFIG SET dir/dbfilename SSH-key attack, matched as a
-# whole name or as a token between separators, case-insensitively.
-RANSOM_NAME = re.compile(
-    r"(?:^|[^a-z0-9])(?:read[_\-. ]?me|meow|how[_\-. ]?to[_\-. ]?recover|"
-    r"recover[_\-. ]?your[_\-. ]?data|please[_\-. ]?read|warning|crackit)(?:[^a-z0-9]|$)"
-)
 # Cron-injection bots (Kinsing, P2Pinfect, ...) write cron lines to backup1..backup4 and
 # then CONFIG SET dir /var/spool/cron: three or more of these names together.
 CRON_KEYS = {b"backup1", b"backup2", b"backup3", b"backup4"}
@@ -83,9 +76,6 @@ def decode_value(raw: Any) -> Any:
             return parsed
     return text
 
-
-def ransom_like(name: bytes) -> bool:
-    return RANSOM_NAME.search(name.decode("utf-8", "replace").lower()) is not None
 
 
 def redis_module():

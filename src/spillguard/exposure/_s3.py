@@ -26,7 +26,6 @@ from spillguard.credentials import TargetURI, parse_target
 from spillguard.errors import ConfigError, SourceError, safe_reason
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, UNKNOWN, Check, CheckContext, Outcome
 from spillguard.settings import Settings
-from spillguard.exposure._ransom import RANSOM_NAME, ransom_like, ransom_match  # noqa: F401 (re-exported)
 
 KIND = "s3"
 MAX_RETRIES = 2

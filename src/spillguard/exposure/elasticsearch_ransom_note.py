@@ -4,7 +4,8 @@ how_to_recover, ...). Lists index names with the user's credentials, if any."""
 from __future__ import annotations
 
 from spillguard.errors import SourceError
-from spillguard.exposure._elasticsearch import KIND, EsClient, ransom_like
+from spillguard.exposure._elasticsearch import KIND, EsClient
+from spillguard.exposure._ransom import ransom_like
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, UNKNOWN, Check, CheckContext, Outcome
 
 

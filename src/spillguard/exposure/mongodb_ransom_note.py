@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spillguard.exposure import _mongodb as m
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, UNKNOWN, Check, CheckContext, Outcome
+from spillguard.exposure._ransom import ransom_match
 
 MAX_DATABASES = 1000
 
@@ -38,7 +39,7 @@ class MongoRansomNote(Check):
             words: set[str] = set()
             hit_dbs = hit_colls = unlisted = listed = 0
             for db in dbs[:MAX_DATABASES]:
-                word = m.ransom_match(db)
+                word = ransom_match(db)
                 if word:
                     hit_dbs += 1
                     words.add(word)
@@ -51,7 +52,7 @@ class MongoRansomNote(Check):
                     continue
                 listed += len(colls)
                 for name, _ in colls:
-                    word = m.ransom_match(name)
+                    word = ransom_match(name)
                     if word:
                         hit_colls += 1
                         words.add(word)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from spillguard.exposure._mysql import driver, ransom_like, rows, session, unknown
+from spillguard.exposure._mysql import driver, rows, session, unknown
+from spillguard.exposure._ransom import ransom_match
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, Check, CheckContext, Outcome
 
 _TABLE_PATTERNS = ("%read%me%", "%please%read%", "%recover%", "warning%", "meow%")
@@ -30,10 +31,10 @@ class MysqlRansomNote(Check):
                           f"WHERE {_TABLE_FILTER} LIMIT 1000", _TABLE_PATTERNS)]
         except driver().err.MySQLError as exc:
             return unknown("could not list databases and tables", exc)
-        hit_dbs = {p for p in map(ransom_like, dbs) if p}
-        hit_tables = [p for p in map(ransom_like, tables) if p]
+        hit_dbs = {p for p in map(ransom_match, dbs) if p}
+        hit_tables = [p for p in map(ransom_match, tables) if p]
         if hit_dbs or hit_tables:
-            n_db = sum(1 for d in dbs if ransom_like(d))
+            n_db = sum(1 for d in dbs if ransom_match(d))
             patterns = ", ".join(sorted(hit_dbs | set(hit_tables)))
             return Outcome(EXPOSED, f"ransom-note-like names present: {n_db} database(s), "
                                     f"{len(hit_tables)} table(s) (patterns: {patterns})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spillguard.errors import SourceError
 from spillguard.exposure import _postgres as pg
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, UNKNOWN, Check, CheckContext, Outcome
+from spillguard.exposure._ransom import ransom_like
 
 MAX_NAMES = 5
 _DATABASES = "SELECT datname FROM pg_database"
@@ -29,8 +30,8 @@ class PostgresRansomNote(Check):
             dbs, rels = pg.metadata(ctx, _DATABASES, _RELATIONS)
         except SourceError as exc:
             return Outcome(UNKNOWN, f"cannot list databases and tables: {exc.reason}")
-        hits = [f"database {r[0]}" for r in dbs if pg.is_ransom_name(r[0])]
-        hits += [r[0] for r in rels if any(pg.is_ransom_name(part) for part in r[0].split(".", 1))]
+        hits = [f"database {r[0]}" for r in dbs if ransom_like(r[0])]
+        hits += [r[0] for r in rels if any(ransom_like(part) for part in r[0].split(".", 1))]
         if not hits:
             return Outcome(NOT_EXPOSED, f"no ransom-note-like name among {len(dbs)} database(s) "
                                         f"and {len(rels)} schema(s)/table(s)")

@@ -5,8 +5,9 @@ keyspace is walked once rather than once per pattern."""
 
 from __future__ import annotations
 
+from spillguard.exposure._ransom import RANSOM_NAME
 from spillguard.exposure._redis import (
-    CRON_KEYS, KIND, RANSOM_NAME, account, redis_client, target_db, unknown,
+    CRON_KEYS, KIND, account, redis_client, target_db, unknown,
 )
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, UNKNOWN, Check, CheckContext, Outcome
 

@@ -8,7 +8,8 @@ ransom word is shown, never a whole key (keys can hold names or ID numbers)."""
 from __future__ import annotations
 
 from spillguard.errors import SourceError
-from spillguard.exposure._s3 import KIND, RANSOM_NAME, BucketCheck, S3Target, call, make_client
+from spillguard.exposure._ransom import RANSOM_NAME
+from spillguard.exposure._s3 import KIND, BucketCheck, S3Target, call, make_client
 from spillguard.exposure.base import EXPOSED, NOT_EXPOSED, UNKNOWN, CheckContext, Outcome
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spillguard.models import SEVERITIES, Finding, ScanResult
-from spillguard.reporting.base import Reporter, sorted_coverage, sorted_exposure, sorted_findings, severity_rank
+from spillguard.reporting.base import Reporter, severity_rank, sorted_coverage, sorted_exposure
 
 NO_FINDINGS = "No personal data found at or above the confidence threshold."
 STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
