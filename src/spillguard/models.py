@@ -100,6 +100,60 @@ class Exposure:
     fix: str  # what to change
 
 
+@dataclass(frozen=True)
+class Trace:
+    """Whereabouts in one container: a person/device key, a time and a place co-occur.
+    Counts only: never a key, a time or a place of any one person."""
+
+    target: str
+    path: str | None
+    container: str | None
+    kind: str  # face_gate | checkpoint | device_sighting | tracker | access_log | generic
+    key_field: str
+    time_field: str
+    place_fields: tuple[str, ...]
+    records: int  # sampled records that carry all three
+    keys: int  # distinct keys among them
+    keys_4_plus: int  # keys with >= 4 points (four points make ~95 % of people unique)
+    span_days: float | None  # first to last point over all keys
+    points_per_key: dict[str, int]  # histogram: {"1": n, "2-3": n, "4-9": n, "10-99": n, "100+": n}
+    surveillance_log: bool  # the schema says face gate / snapshot / camera / 门禁 / 抓拍 ...
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class People:
+    """Distinct people estimated from strong identifiers (keyed hashes, in memory only)."""
+
+    scope: str  # container | target | scan
+    target: str | None
+    path: str | None
+    container: str | None
+    estimate: int
+    basis: str | None  # the identifier entity that gave the estimate
+    method: str  # how it was counted, with its error
+    by_entity: dict[str, int]  # distinct values per identifier entity
+    derived: dict[str, Any]  # aggregates read from resident IDs: sex, age bands, minors, provinces
+
+
+@dataclass(frozen=True)
+class Risk:
+    """One severity for a container or a target: reach x sensitivity x people x
+    re-identifiability (see risk/model.py)."""
+
+    scope: str  # container | target
+    target: str
+    path: str | None
+    container: str | None
+    severity: str
+    score: int  # 0-100
+    reach: str  # exposed | unknown | not_exposed | not_checked
+    sensitivity: tuple[str, ...]  # what drives it: biometric, special_category, trace, minors ...
+    people: int
+    reidentification: dict[str, Any]  # quasi-identifiers, records, unique_share, k_min, method
+    reasons: tuple[str, ...]
+
+
 @dataclass
 class ScanResult:
     tool_version: str
@@ -109,6 +163,9 @@ class ScanResult:
     coverage: list[Coverage]
     findings: list[Finding]
     exposure: list[Exposure] = field(default_factory=list)
+    traces: list[Trace] = field(default_factory=list)
+    people: list[People] = field(default_factory=list)
+    risk: list[Risk] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         by_entity: dict[str, int] = {}
