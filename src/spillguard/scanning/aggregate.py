@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
+
+OnNew = Callable[[str, str], None]  # (entity, normalised value) for each new distinct value
 
 from spillguard.detectors.base import ColumnStats, Hit
 from spillguard.keys import Keyed
@@ -26,11 +29,14 @@ class EntityTally:
     distinct: DistinctCounter = field(default_factory=DistinctCounter)
     samples: list[str] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
+    on_new: OnNew | None = None  # derived aggregates (e.g. sex and age read from IDs)
 
     def add(self, hit: Hit, keyed: Keyed) -> None:
         self.count += 1
         self.stats.score_sum += hit.score
         new = self.distinct.add(keyed.value_hash(self.entity, hit.value))
+        if new and self.on_new is not None:
+            self.on_new(self.entity, hit.value)
         if new and len(self.samples) < MAX_SAMPLES:
             shown = mask(hit.value, self.entity)
             if shown not in self.samples:  # "[hidden]" once, not three times
@@ -56,9 +62,10 @@ class FieldTally:
     nonempty: int = 0
     records: int = 0
     by_detector: dict[str, EntityTally] = field(default_factory=dict)
+    on_new: OnNew | None = None
 
     def tally(self, detector_id: str, entity: str) -> EntityTally:
         t = self.by_detector.get(detector_id)
         if t is None:
-            t = self.by_detector[detector_id] = EntityTally(entity, detector_id)
+            t = self.by_detector[detector_id] = EntityTally(entity, detector_id, on_new=self.on_new)
         return t

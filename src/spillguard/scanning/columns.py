@@ -9,7 +9,7 @@ from spillguard.detectors.base import Detector, Hit, to_text
 from spillguard.detectors.context import FieldContext
 from spillguard.keys import Keyed
 from spillguard.models import Batch
-from spillguard.scanning.aggregate import FieldTally
+from spillguard.scanning.aggregate import FieldTally, OnNew
 from spillguard.scanning.overlap import resolve
 
 
@@ -32,13 +32,14 @@ def scan_batch(
     tallies: dict[str, FieldTally],
     detectors: Sequence[Detector],
     keyed: Keyed,
+    on_new: OnNew | None = None,
 ) -> None:
     """Run every detector over every column of ``batch`` and add to ``tallies``."""
     siblings = frozenset(batch.columns)
     for path, values in batch.columns.items():
         tally = tallies.get(path)
         if tally is None:
-            tally = tallies[path] = FieldTally(path)
+            tally = tallies[path] = FieldTally(path, on_new=on_new)
         cells, records = explode(path, values)
         texts = [to_text(v) for v in cells]
         nonempty = sum(1 for t, v in zip(texts, cells) if t is not None or _is_binary(v))

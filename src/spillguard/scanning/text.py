@@ -9,18 +9,18 @@ from typing import Sequence
 from spillguard.detectors.base import Detector, Hit
 from spillguard.keys import Keyed
 from spillguard.models import Batch
-from spillguard.scanning.aggregate import FieldTally
+from spillguard.scanning.aggregate import FieldTally, OnNew
 from spillguard.scanning.overlap import resolve
 
 TEXT_FIELD = ""  # tallies key for free text; reported as field null
 
 
 class TextScanner:
-    def __init__(self, detectors: Sequence[Detector], keyed: Keyed, min_confidence: float):
+    def __init__(self, detectors: Sequence[Detector], keyed: Keyed, min_confidence: float, on_new: OnNew | None = None):
         self.detectors = [d for d in detectors if type(d).scan_text is not Detector.scan_text]
         self.keyed = keyed
         self.min_confidence = min_confidence
-        self.tally = FieldTally(TEXT_FIELD)
+        self.tally = FieldTally(TEXT_FIELD, on_new=on_new)
         self._seen: set[tuple[str, int]] = set()  # (entity, absolute start) in the last chunk
 
     def scan(self, batch: Batch) -> None:

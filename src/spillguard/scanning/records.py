@@ -1,0 +1,89 @@
+"""A bounded, value-free sample of whole records for container-level analysis (location
+traces, re-identification risk).
+
+Per field and record it keeps an 8-byte keyed digest of the normalised value (equal
+values -> equal digests, nothing reversible without the key) and, when the value reads
+as a point in time, its epoch seconds. Raw values are never kept. At most
+``MAX_RECORDS`` records and ``MAX_FIELDS`` scalar fields per container, in fixed-width
+arrays: ~16 bytes per cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from array import array
+from datetime import datetime, timezone
+from typing import Any
+
+from spillguard.detectors.base import to_text
+from spillguard.keys import Keyed
+from spillguard.models import Batch
+
+MAX_RECORDS = 10_000
+MAX_FIELDS = 64
+NONE = 0  # digest of an empty cell
+_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_EPOCH_LO, _EPOCH_HI = 946_684_800, 4_102_444_800  # 2000-01-01 .. 2100-01-01
+
+
+def parse_time(text: str) -> float:
+    """Epoch seconds of a date/time string or epoch number (s or ms); NaN if none."""
+    t = text.strip()
+    if t.isdigit() and len(t) in (10, 13):
+        v = int(t) / (1000 if len(t) == 13 else 1)
+        return float(v) if _EPOCH_LO <= v < _EPOCH_HI else math.nan
+    m = _TIME.match(t)
+    if not m:
+        return math.nan
+    try:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        hh, mm, ss = (int(m.group(i) or 0) for i in (4, 5, 6))
+        return datetime(y, mo, d, hh, mm, ss, tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        return math.nan
+
+
+class RecordSample:
+    def __init__(self, keyed: Keyed, limit: int = MAX_RECORDS):
+        self._keyed = keyed
+        self.limit = limit
+        self.n = 0
+        self.digests: dict[str, array] = {}
+        self.times: dict[str, array] = {}
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.digests)
+
+    def add(self, batch: Batch) -> None:
+        take = min(batch.records, self.limit - self.n)
+        if take <= 0 or not batch.columns:
+            return
+        for path, values in batch.columns.items():
+            if "[]" in path or (path not in self.digests and len(self.digests) >= MAX_FIELDS):
+                continue
+            if path not in self.digests:
+                self.digests[path] = array("Q", [NONE] * self.n)
+                self.times[path] = array("d", [math.nan] * self.n)
+            d, t = self.digests[path], self.times[path]
+            for v in values[:take]:
+                text = _cell_text(v)
+                d.append(self._digest(path, text) if text is not None else NONE)
+                t.append(parse_time(text) if text is not None and len(text) <= 32 else math.nan)
+        self.n += take
+        for path in self.digests:  # fields missing from this batch
+            d, t = self.digests[path], self.times[path]
+            while len(d) < self.n:
+                d.append(NONE)
+                t.append(math.nan)
+
+    def _digest(self, path: str, text: str) -> int:
+        value = " ".join(text.split()).lower()
+        return int.from_bytes(self._keyed.value_hash("cell", value)[:8], "big") or 1
+
+
+def _cell_text(v: Any) -> str | None:
+    if isinstance(v, bool):
+        return str(v)
+    return to_text(v)
