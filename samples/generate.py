@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 import _gen_cn  # noqa: E402
 import _gen_io  # noqa: E402
 import _gen_negative  # noqa: E402
+import _gen_traces  # noqa: E402
 import _gen_west  # noqa: E402
 
 SEED = "spillguard-samples-v1"
@@ -58,6 +59,7 @@ def generate(out: Path, truth_path: Path) -> list[dict]:
     _gen_cn.internet_cafe(out, truth, rng_for("internet_cafe"), people)
     _gen_cn.police_exports(out, truth, rng_for("exports"), people)
     _gen_west.western(out, truth, rng_for("western_customers"))
+    _gen_traces.tracking(out, truth, rng_for("tracking"))
     _gen_negative.negative_control(out, truth, rng_for("negative_control"))
     rows = truth.as_list()
     for row in rows:  # every truth row must name a file that exists

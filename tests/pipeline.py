@@ -8,7 +8,7 @@ from typing import Any
 from spillguard.detectors import registry
 from spillguard.keys import Keyed
 from spillguard.models import Batch, Coverage, Finding
-from spillguard.scanning.engine import ContainerRun
+from spillguard.scanning.container import ContainerRun
 from spillguard.settings import Settings
 from spillguard.sources.base import ContainerScan
 

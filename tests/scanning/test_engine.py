@@ -6,7 +6,7 @@ import random
 
 from spillguard.errors import LimitExceeded
 from spillguard.models import Batch, Coverage
-from spillguard.scanning.engine import ContainerRun
+from spillguard.scanning.container import ContainerRun
 from spillguard.settings import Settings
 from spillguard.sources.base import ContainerScan
 from spillguard.detectors import registry
