@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.dont_write_bytecode = True  # keep samples/ free of __pycache__
 sys.path.insert(0, str(HERE))
 
+import _gen_biometric  # noqa: E402
 import _gen_cn  # noqa: E402
 import _gen_io  # noqa: E402
 import _gen_negative  # noqa: E402
@@ -60,6 +61,7 @@ def generate(out: Path, truth_path: Path) -> list[dict]:
     _gen_cn.police_exports(out, truth, rng_for("exports"), people)
     _gen_west.western(out, truth, rng_for("western_customers"))
     _gen_traces.tracking(out, truth, rng_for("tracking"))
+    _gen_biometric.biometrics(out, truth, rng_for("biometrics"))
     _gen_negative.negative_control(out, truth, rng_for("negative_control"))
     rows = truth.as_list()
     for row in rows:  # every truth row must name a file that exists

@@ -41,6 +41,7 @@ _ROWS = [
     ("FACE_IMAGE", "biometric", 3, "Image containing a face"),
     ("FACE_EMBEDDING", "biometric", 3, "Face-recognition feature vector"),
     ("FINGERPRINT_TEMPLATE", "biometric", 3, "Fingerprint minutiae template or image"),
+    ("IRIS_TEMPLATE", "biometric", 3, "Iris image or template (ISO/IEC 19794-6)"),
     ("POLITICAL_AFFILIATION", "special_category", 3, "Political affiliation or party membership"),
     ("RELIGION", "special_category", 3, "Religious belief"),
     ("ETHNICITY", "special_category", 3, "Ethnic group"),

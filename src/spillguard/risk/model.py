@@ -86,7 +86,8 @@ _LABEL = {
     "LICENSE_PLATE": "licence plates", "CREDIT_CARD": "card numbers", "IBAN": "IBANs",
     "GEO_COORDINATES": "coordinates", "LOCATION_TRACE": "location traces",
     "FACE_IMAGE": "face images", "FACE_EMBEDDING": "face embeddings",
-    "FINGERPRINT_TEMPLATE": "fingerprints", "POLITICAL_AFFILIATION": "political affiliation",
+    "FINGERPRINT_TEMPLATE": "fingerprints", "IRIS_TEMPLATE": "iris templates",
+    "POLITICAL_AFFILIATION": "political affiliation",
     "RELIGION": "religion", "ETHNICITY": "ethnicity", "HEALTH": "health data",
     "AGE": "age", "GENDER": "gender", "MARITAL_STATUS": "marital status",
 }

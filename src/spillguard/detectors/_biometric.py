@@ -1,0 +1,190 @@
+"""Shared by the biometric detectors: binary values as stores hold them, and one column
+detector for ISO/ANSI biometric records.
+
+A binary value comes as raw bytes (BLOB, bytea), as base64 text (standard or URL-safe,
+with MIME line breaks or a ``data:…;base64,`` prefix), or as hex text (``464d5200…``,
+PostgreSQL's ``\\x464d…``). Only values whose first bytes carry one of the asked-for
+magics are decoded, and none above ``MAX_BYTES``: a column of names costs a prefix test.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from functools import lru_cache
+from typing import Any
+
+from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit
+from spillguard.detectors.context import FieldContext, name_matches
+from spillguard.validators.biometric_records import MAX_BYTES, parse
+
+_WS = re.compile(r"\s+")
+_URLSAFE = str.maketrans("-_", "+/")
+
+
+@lru_cache(maxsize=64)
+def _prefixes(magics: tuple[bytes, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the magics look like at the start of base64 and of hex text."""
+    return tuple(base64.b64encode(m[:3]).decode() for m in magics), tuple(m.hex() for m in magics)
+
+
+def _payload(s: str, magics: tuple[bytes, ...]) -> tuple[str, int] | None:
+    """("base64" | "hex", offset of the payload) when text starts like an encoded magic."""
+    at = len(s) - len(s.lstrip())
+    if s.startswith("data:", at):
+        comma = s.find(",", at, at + 128)
+        if comma < 0 or ";base64" not in s[at:comma]:
+            return None
+        at = comma + 1
+    b64, hexes = _prefixes(magics)
+    if s[at : at + 8].translate(_URLSAFE).startswith(b64):
+        return "base64", at
+    if s.startswith(("\\x", "0x"), at):
+        at += 2
+    if s[at : at + 8].lower().startswith(hexes):
+        return "hex", at
+    return None
+
+
+def blob(text: str | None, raw: Any, magics: tuple[bytes, ...]) -> tuple[bytes | memoryview, str] | None:
+    """(bytes, form) for a value that starts with one of ``magics``; form is "bytes",
+    "base64" or "hex". None for anything else."""
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        head = bytes(raw[:8])
+        if len(raw) <= MAX_BYTES and head.startswith(magics):
+            return raw, "bytes"
+        if text is None:  # base64/hex text in a BLOB too long for to_text: test the start first
+            lead = bytes(raw[:160])
+            if not lead.isascii() or len(raw) > 2 * MAX_BYTES + 64 or not _payload(lead.decode(), magics):
+                return None
+            try:
+                text = bytes(raw).decode("ascii")
+            except UnicodeDecodeError:
+                return None
+    s = text if text is not None else raw if isinstance(raw, str) else None
+    if not s or len(s) > 2 * MAX_BYTES + 64:
+        return None
+    found = _payload(s, magics)
+    if found is None:
+        return None
+    form, at = found
+    body = s[at:].rstrip()
+    if form == "base64":
+        return _from_b64(body, magics)
+    try:
+        data = bytes.fromhex(body)
+    except ValueError:
+        return None
+    return (data, "hex") if len(data) <= MAX_BYTES and data.startswith(magics) else None
+
+
+def _from_b64(s: str, magics: tuple[bytes, ...]) -> tuple[bytes, str] | None:
+    if len(s) > MAX_BYTES * 4 // 3 * 105 // 100 + 64:
+        return None
+    if not s.isascii():
+        return None
+    if any(c.isspace() for c in s[:200]) or any(c.isspace() for c in s[-200:]):
+        s = _WS.sub("", s)
+    s = s.translate(_URLSAFE).rstrip("=")
+    try:
+        data = base64.b64decode(s + "=" * (-len(s) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return (data, "base64") if data.startswith(magics) else None
+
+
+def digest(prefix: str, data) -> str:
+    """The normalised value of a binary hit: a digest (for distinct counting), never the bytes."""
+    return f"{prefix}:{hashlib.sha256(data).hexdigest()[:24]}"
+
+
+class RecordDetector(ColumnDetector):
+    """Values that are well-formed biometric records of ``kinds`` (a matching magic,
+    declared length = size, structure that walks to the end)."""
+
+    kinds: tuple[str, ...] = ()
+    magics: tuple[bytes, ...] = ()
+    noun = "biometric record"
+
+    def scan_column(self, texts, raw, ctx):
+        hits: list[Hit] = []
+        candidates = 0
+        for i, (t, r) in enumerate(zip(texts, raw)):
+            got = blob(t, r, self.magics)
+            record = parse(got[0]) if got else None
+            if record is None or record.kind not in self.kinds:
+                continue
+            candidates += 1
+            if record.plausible:
+                form = "" if got[1] == "bytes" else f" ({got[1]})"
+                hits.append(Hit(i, 0, len(t) if t else 0, digest(record.kind.lower(), got[0]), 0.9,
+                                f"{record.version} {self.noun}{form}", self.entity))
+        return hits, candidates, len(hits)
+
+    def confidence(self, stats: ColumnStats, ctx: FieldContext):
+        if not stats.validated:
+            return 0.0, []
+        n = max(stats.candidates, 1)
+        named = name_matches(ctx.path, self.field_names)
+        evidence = [f"{stats.validated}/{n} values are well-formed {self.noun}s (declared length = size)"]
+        if named:
+            evidence.append(f"field name '{named}'")
+        if stats.validated / n < 0.5 and not named:
+            return 0.4, evidence + ["most records with this magic fail their length/structure check"]
+        return (0.95 if named else 0.85), evidence
+
+
+# -- well-formed records for the detectors' own examples and the tests --------------------
+def _u(n: int, size: int) -> bytes:
+    return n.to_bytes(size, "big")
+
+
+def _minutiae(seed: int, n: int, width: int, height: int) -> bytes:
+    out, x = b"", seed * 7919 + 17
+    for i in range(n):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF  # a fixed LCG: examples are stable
+        mx, my, kind = 10 + x % (width - 20), 10 + (x >> 8) % (height - 20), 1 + (x >> 3) % 2
+        out += _u(kind << 14 | mx, 2) + _u(my, 2) + _u((x >> 5) % 180, 1) + _u(40 + (x >> 11) % 60, 1)
+    return out
+
+
+def fmr_2005(seed: int = 1, n: int = 32, width: int = 400, height: int = 500) -> bytes:
+    """An ISO/IEC 19794-2:2005 record: one finger view (right index), n minutiae."""
+    view = _u(2, 1) + _u(0, 1) + _u(70, 1) + _u(n, 1) + _minutiae(seed, n, width, height) + _u(0, 2)
+    body = _u(0, 2) + _u(width, 2) + _u(height, 2) + _u(197, 2) + _u(197, 2) + _u(1, 1) + _u(0, 1) + view
+    return b"FMR\x00 20\x00" + _u(12 + len(body), 4) + body
+
+
+def fmr_2011(seed: int = 1, n: int = 32, width: int = 400, height: int = 500) -> bytes:
+    """An ISO/IEC 19794-2:2011 record: one representation, n six-byte minutiae."""
+    rep = (b"\xff" * 9 + _u(0, 1) + _u(0, 2) + _u(0, 2) + _u(0, 1)  # date, device, no quality blocks
+           + _u(7, 1) + _u(0, 1) + _u(197, 2) + _u(197, 2) + _u(0, 1) + _u(width, 2) + _u(height, 2)
+           + _u(0x60, 1) + _u(n, 1) + _minutiae(seed, n, width, height) + _u(0, 2))
+    rep = _u(4 + len(rep), 4) + rep
+    return b"FMR\x00030\x00" + _u(15 + len(rep), 4) + _u(1, 2) + _u(0, 1) + rep
+
+
+def iir_2005(image: bytes = b"\xff\xd8\xff\xe0" + bytes(60) + b"\xff\xd9") -> bytes:
+    """An ISO/IEC 19794-6:2005 iris record: one eye, one image."""
+    header_rest = _u(0, 2) + _u(1, 1) + _u(45, 2) + _u(0, 2) + _u(200, 2) + _u(4, 2) + _u(640, 2) + _u(480, 2) \
+        + _u(8, 1) + _u(0, 1) + bytes(16)
+    tail = _u(1, 1) + _u(1, 2) + _u(1, 2) + _u(80, 1) + _u(0, 2) + _u(0, 2) + _u(len(image), 4) + image
+    return b"IIR\x00010\x00" + _u(12 + len(header_rest) + len(tail), 4) + header_rest + tail
+
+
+def fac_2005(image: bytes = b"\xff\xd8\xff\xe0" + bytes(60) + b"\xff\xd9") -> bytes:
+    """An ISO/IEC 19794-5:2005 face record: one facial image (token image data)."""
+    info = _u(0, 2) + bytes(1 + 1 + 1 + 3 + 2 + 3 + 3)  # no feature points; gender … pose unknown
+    image_info = _u(1, 1) + _u(0, 1) + _u(240, 2) + _u(320, 2) + _u(1, 1) + _u(2, 1) + _u(0, 2) + _u(0, 2)
+    block = info + image_info + image
+    block = _u(4 + len(block), 4) + block
+    return b"FAC\x00010\x00" + _u(14 + len(block), 4) + _u(1, 2) + block
+
+
+def wsq(width: int = 416, height: int = 416) -> bytes:
+    """A WSQ file skeleton: SOI, a frame header, one block header, token data, EOI."""
+    sof = b"\xff\xa2" + _u(17, 2) + _u(0, 1) + _u(255, 1) + _u(height, 2) + _u(width, 2) + bytes(9)
+    sob = b"\xff\xa3" + _u(3, 2) + _u(1, 1)
+    return b"\xff\xa0" + sof + sob + bytes(range(1, 200)) + b"\xff\xa1"
