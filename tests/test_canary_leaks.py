@@ -96,7 +96,8 @@ def test_when_every_format_is_scanned_then_no_canary_reaches_any_output(tmp_path
     env.pop("SPILLGUARD_KEY", None)
     proc = subprocess.run(
         [sys.executable, "-m", "spillguard", "scan", str(data), "--verbose", "--fail-on", "never",
-         "--output", str(out / "r.json"), "--output", str(out / "r.sarif"), "--output", str(out / "r.txt")],
+         "--output", str(out / "r.json"), "--output", str(out / "r.sarif"), "--output", str(out / "r.txt"),
+         "--output", str(out / "r.html")],
         env=env, capture_output=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]

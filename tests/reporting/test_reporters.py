@@ -19,7 +19,9 @@ import pytest
 
 from spillguard import reporting
 from spillguard.errors import ConfigError
-from spillguard.models import SEVERITIES, Coverage, Exposure, Finding, ScanResult, TargetResult
+from spillguard.models import (
+    SEVERITIES, Coverage, Exposure, Finding, People, Risk, ScanResult, TargetResult, Trace,
+)  # fmt: skip
 from spillguard.reporting.json_report import JsonReporter
 from spillguard.reporting.sarif import LEVELS, SarifReporter
 from spillguard.reporting.terminal import NO_FINDINGS, TerminalReporter
@@ -75,7 +77,42 @@ def make_result() -> ScanResult:
         Exposure(mongo, "mongodb-ransom-note", "not_exposed", "info", "no ransom-note-like names", "Restore from backup."),
     ]  # fmt: skip
     targets.append(TargetResult(mongo, "mongodb"))
-    return ScanResult("0.0.0-test", start, end, targets, coverage, findings, exposure)
+    traces = [
+        Trace(DB, db, "access_log", "face_gate", "person_id", "pass_time", ("gate_no", "camera_id"),
+              9120, 482, 451, 183.5, {"10-99": 420, "1": 12, "2-3": 19, "4-9": 31}, True,
+              ("field names: person_id, pass_time, gate_no", "table name 'access_log'")),
+        Trace(FILES, "exports/archive.zip", "guests.jsonl", "generic", "id_no", "checkin",
+              ("room",), 40, 38, 0, None, {"1": 36, "2-3": 2}, False, ("field names: checkin, room",)),
+    ]
+    derived = {"from": "CN_RESIDENT_ID", "ids": 482, "male": 231, "female": 251,
+               "age_bands": {"0-13": 37, "14-17": 24, "18-29": 90, "30-44": 131, "45-59": 100, "60+": 100},
+               "under_14": 37, "provinces": {"65": 470, "11": 12},
+               "summary": "IDs reveal sex and age of 482 people; 37 are under 14"}
+    bare = {"male": 231, "female": 251, "under_14": 37, "minors": 61}  # no summary: phrased by the reporter
+    people = [
+        People("container", DB, db, "residents", 480, "CN_RESIDENT_ID", "exact (keyed hashes)",
+               {"CN_RESIDENT_ID": 480}, derived),
+        People("target", FILES, None, None, 498, "CN_RESIDENT_ID", "exact (keyed hashes)",
+               {"PHONE_NUMBER": 480, "CN_RESIDENT_ID": 498}, {}),
+        People("scan", None, None, None, 512, "CN_RESIDENT_ID",
+               "exact (keyed hashes, one key for all stores); error 0", {"CN_RESIDENT_ID": 512}, derived),
+        People("target", DB, None, None, 482, "CN_RESIDENT_ID", "exact (keyed hashes)",
+               {"CN_RESIDENT_ID": 480}, bare),
+    ]
+    reid = {"quasi_identifiers": ["birth_date", "gender", "building"], "records": 482,
+            "unique_share": 0.91, "k_min": 1, "method": "exact on the sample"}
+    risk = [
+        Risk("container", FILES, csv, None, "high", 71, "not_checked", ("identifier",), 480, {},
+             ("480 resident ID numbers",)),
+        Risk("container", DB, db, "access_log", "critical", 96, "unknown", ("biometric", "trace"), 482,
+             {}, ("face embeddings of 482 people", "451 people with 4+ points over 183 days")),
+        Risk("container", DB, db, "residents", "critical", 88, "unknown", ("special_category", "minors"),
+             480, reid, ("Party membership of 480 people", "37 children under 14", "91% unique on 3 fields")),
+        Risk("target", mongo, None, None, "medium", 40, "exposed", (), 0, {},
+             ("open to anyone; no personal data read",)),
+    ]  # fmt: skip
+    return ScanResult("0.0.0-test", start, end, targets, coverage, findings, exposure, traces,
+                      people, risk)  # fmt: skip
 
 
 def _renderers():
@@ -143,7 +180,7 @@ def test_json_invents_no_strings():
     """Every string value in the JSON report comes from the ScanResult as given."""
     r = make_result()
     given = {r.tool_version, r.started_at, r.finished_at, "spillguard"}
-    for item in [*r.findings, *r.coverage, *r.targets, *r.exposure]:
+    for item in [*r.findings, *r.coverage, *r.targets, *r.exposure, *r.traces, *r.people, *r.risk]:
         given |= _strings(dataclasses.astuple(item))
     assert _strings(json.loads(JsonReporter().render(r))) <= given
 
@@ -228,3 +265,78 @@ def test_registry_and_get():
     with pytest.raises(ConfigError) as err:
         reporting.get("pdf")
     assert all(k in str(err.value) for k in ("json", "sarif", "table"))
+
+
+def test_json_traces_people_risk_blocks():
+    r = make_result()
+    report = json.loads(JsonReporter().render(r))
+    risk = report["risk"]
+    assert [(x["severity"], x["score"]) for x in risk] == [("critical", 96), ("critical", 88), ("high", 71),
+                                                            ("medium", 40)]  # fmt: skip
+    assert [p["scope"] for p in report["people"]] == ["scan", "target", "target", "container"]
+    assert [p["target"] for p in report["people"][1:3]] == [FILES, DB]
+    assert [(t["target"], t["container"]) for t in report["traces"]] == [(FILES, "guests.jsonl"), (DB, "access_log")]
+    gate = report["traces"][1]
+    assert list(gate["points_per_key"]) == ["1", "2-3", "4-9", "10-99"]  # bucket order, not input order
+    assert gate["place_fields"] == ["gate_no", "camera_id"] and gate["surveillance_log"] is True
+    assert report["traces"][0]["span_days"] is None
+    for key, items in (("traces", r.traces), ("people", r.people), ("risk", r.risk)):
+        fields = [f.name for f in dataclasses.fields(items[0])]
+        assert all(list(d) == fields for d in report[key]), key  # every field, in dataclass order
+    assert risk[1]["reidentification"]["k_min"] == 1
+    assert report["people"][0]["derived"]["under_14"] == 37
+
+
+def test_derived_phrases():
+    from spillguard.reporting.base import derived_phrases
+
+    r = make_result()
+    scan, _, db, _ = sorted(r.people, key=lambda p: ("scan", "target", "container").index(p.scope))
+    assert derived_phrases(scan.derived) == [scan.derived["summary"], "birthplaces in 2 provinces"]
+    assert derived_phrases(db.derived) == ["IDs reveal sex and age of 482 people", "37 are under 14", "61 are under 18"]
+    assert derived_phrases({}) == []
+
+
+def test_json_open_values_stay_json():
+    """derived / reidentification are open dicts: tuples, sets and NaN still give valid JSON."""
+    r = make_result()
+    r.risk[0] = dataclasses.replace(r.risk[0], reidentification={"quasi_identifiers": ("a", "b"),
+                                                                 "unique_share": float("nan")})  # fmt: skip
+    r.people[0] = dataclasses.replace(r.people[0], derived={"provinces": {"新疆", "北京"}})
+    text = JsonReporter().render(r)
+    report = json.loads(text)
+    assert "NaN" not in text
+    reid = next(x["reidentification"] for x in report["risk"] if x["score"] == r.risk[0].score)
+    assert reid == {"quasi_identifiers": ["a", "b"], "unique_share": None}
+    assert next(p["derived"] for p in report["people"] if p["scope"] == "container") == {"provinces": ["北京", "新疆"]}
+
+
+def test_sarif_risk_run_properties():
+    run = json.loads(SarifReporter(rules=RULES).render(make_result()))["runs"][0]
+    risk = run["properties"]["risk"]
+    assert risk == json.loads(JsonReporter().render(make_result()))["risk"]
+    empty = ScanResult("0.0.0-test", "a", "b", [], [], [])
+    assert "properties" not in json.loads(SarifReporter(rules={}).render(empty))["runs"][0]
+
+
+def test_terminal_risk_people_traces():
+    text = TerminalReporter().render(make_result())
+    lines = text.splitlines()
+    assert lines.index("Risk: 2 critical, 1 high, 1 medium (worst first)") < lines.index(
+        "Exposure: 1 exposed, 1 unknown, 1 not exposed"
+    )
+    risk_rows = [ln.split()[:2] for ln in lines if re.match(r" (critical|high|medium|low)\s+\d+ ", ln)]
+    assert risk_rows == [["critical", "96"], ["critical", "88"], ["high", "71"], ["medium", "40"]]
+    assert "People: ~512 distinct people across the scan (CN_RESIDENT_ID; exact" in text
+    assert "IDs reveal sex and age of 482 people; 37 are under 14" in text
+    assert "Location traces: 2 containers" in text
+    assert re.search(r"face_gate \*\s+482\s+451 \(93%\)\s+184 d", text)
+    assert "the schema reads as a surveillance log" in text
+
+
+def test_terminal_risk_is_capped():
+    r = make_result()
+    r.risk = [dataclasses.replace(r.risk[2], container=f"t{i:02d}", score=50 + i) for i in range(14)]
+    text = TerminalReporter().render(r)
+    assert "... and 4 more (see the JSON or HTML report)" in text
+    assert " 63 " in text and " 53 " not in text.split("People:")[0]

@@ -22,7 +22,7 @@ from spillguard.settings import Settings
 from spillguard.severity import at_or_above
 
 EXIT_FINDINGS, EXIT_USAGE, EXIT_NO_TARGET = 1, 2, 3
-FORMATS = ("table", "json", "sarif")
+FORMATS = ("table", "json", "sarif", "html")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

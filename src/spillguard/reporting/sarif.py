@@ -2,7 +2,8 @@
 
 One rule per detector that produced a finding (ruleId = detector id), one result per
 finding, a keyed fingerprint per result so dashboards track findings across scans, and
-one notification per target or container that was not read completely.
+one notification per target or container that was not read completely. Risk ratings
+(worst first, same shape as the JSON report) ride along as run properties: ``risk``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from urllib.parse import quote
 
 from spillguard.entities import ENTITIES
 from spillguard.models import Exposure, Finding, ScanResult
-from spillguard.reporting.base import Reporter, sorted_coverage, sorted_exposure, sorted_findings
+from spillguard.reporting.base import Reporter, sorted_coverage, sorted_exposure, sorted_findings, sorted_risk
+from spillguard.reporting.json_report import risk_dict
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -67,18 +69,15 @@ def to_sarif(result: ScanResult, meta: Mapping[str, Mapping[str, str]]) -> dict[
         "endTimeUtc": result.finished_at,
         "toolExecutionNotifications": _notifications(result),
     }
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": driver},
-                "invocations": [invocation],
-                "results": [_result(f, index, kinds.get(f.target, "")) for f in findings]
-                + [_exposure_result(e, index) for e in exposure],
-            }
-        ],
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "invocations": [invocation],
+        "results": [_result(f, index, kinds.get(f.target, "")) for f in findings]
+        + [_exposure_result(e, index) for e in exposure],
     }
+    if result.risk:
+        run["properties"] = {"risk": [risk_dict(r) for r in sorted_risk(result)]}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _rule_id(f: Finding) -> str:

@@ -1,4 +1,5 @@
-"""Terminal report: a summary, one table per store container, then what was not read.
+"""Terminal report: a summary, the risk ratings, people, exposure, location traces, one
+table per store container, then what was not read.
 
 Rendered with rich into a string. Every piece of scan data goes in as a ``Text`` (never
 as markup), so a field called ``[red]x`` or ``companions[].id_no`` prints as it is.
@@ -7,6 +8,7 @@ as markup), so a field called ``[red]x`` or ``companions[].id_no`` prints as it 
 from __future__ import annotations
 
 import io
+import math
 from itertools import groupby
 
 from rich import box
@@ -14,8 +16,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from spillguard.models import SEVERITIES, Finding, ScanResult
-from spillguard.reporting.base import Reporter, severity_rank, sorted_coverage, sorted_exposure
+from spillguard.models import SEVERITIES, Finding, People, ScanResult
+from spillguard.reporting.base import (
+    Reporter,
+    derived_phrases,
+    severity_rank,
+    sorted_coverage,
+    sorted_exposure,
+    sorted_people,
+    sorted_risk,
+    sorted_traces,
+    where,
+)
 
 NO_FINDINGS = "No personal data found at or above the confidence threshold."
 STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -41,7 +53,10 @@ class TerminalReporter(Reporter):
             soft_wrap=False,
         )
         _summary(console, result)
+        _risk(console, result)
+        _people(console, result)
         _exposure(console, result)
+        _traces(console, result)
         _findings(console, result)
         _coverage(console, result)
         lines = console.file.getvalue().splitlines()
@@ -72,6 +87,93 @@ def _summary(console: Console, result: ScanResult) -> None:
                 style="bold yellow",
             )
         )
+    console.print()
+
+
+RISK_ROWS = 10  # the terminal shows the worst ones; JSON and HTML carry them all
+
+
+def _risk(console: Console, result: ScanResult) -> None:
+    rows = sorted_risk(result)
+    if not rows:
+        return
+    sevs = [r.severity for r in rows]
+    line = Text("Risk: ", style="bold")
+    line.append(", ".join(f"{sevs.count(s)} {s}" for s in SEVERITIES if s in sevs))
+    line.append(" (worst first)")
+    console.print(line)
+    table = Table(**_TABLE)
+    table.add_column("severity", overflow="fold")
+    table.add_column("score", justify="right")
+    table.add_column("where", overflow="fold")
+    table.add_column("people", justify="right")
+    table.add_column("drives it", overflow="fold")
+    for r in rows[:RISK_ROWS]:
+        drives = ", ".join((f"reach {r.reach}", *r.sensitivity))
+        k = r.reidentification.get("k_min") if isinstance(r.reidentification, dict) else None
+        if isinstance(k, int) and not isinstance(k, bool):
+            drives += f", k={k}"
+        table.add_row(
+            Text(r.severity, style=STYLES.get(r.severity, "")),
+            Text(str(r.score)),
+            Text(where(r.target, r.path, r.container)),
+            Text(str(r.people)),
+            Text(drives),
+        )
+    console.print(table)
+    if len(rows) > RISK_ROWS:
+        console.print(Text(f"... and {len(rows) - RISK_ROWS} more (see the JSON or HTML report)"))
+    console.print()
+
+
+def _people(console: Console, result: ScanResult) -> None:
+    rows = sorted_people(result)
+    rows = [p for p in rows if p.scope == "scan"] or [p for p in rows if p.scope == "target"]
+    for p in rows:
+        console.print(_people_line(p))
+        phrases = derived_phrases(p.derived)
+        if phrases:
+            console.print(Text("  " + "; ".join(phrases)))
+    if rows:
+        console.print()
+
+
+def _people_line(p: People) -> Text:
+    line = Text("People: ", style="bold")
+    scope = "across the scan" if p.scope == "scan" else f"in {p.target}"
+    line.append(f"~{p.estimate} distinct people {scope}")
+    how = "; ".join(x for x in (p.basis, p.method) if x)
+    return line.append(f" ({how})" if how else "")
+
+
+def _traces(console: Console, result: ScanResult) -> None:
+    rows = sorted_traces(result)
+    if not rows:
+        return
+    console.print(Text(f"Location traces: {len(rows)} containers", style="bold"))
+    table = Table(**_TABLE)
+    table.add_column("container", overflow="fold")
+    table.add_column("kind", overflow="fold")
+    table.add_column("keys", justify="right")
+    table.add_column("4+ points", justify="right")
+    table.add_column("span", justify="right")
+    table.add_column("key / time / place", overflow="fold")
+    for t in rows:
+        share = f" ({t.keys_4_plus * 100 // t.keys}%)" if t.keys else ""
+        span = f"{t.span_days:.0f} d" if t.span_days is not None and math.isfinite(t.span_days) else "-"
+        kind = t.kind + (" *" if t.surveillance_log else "")
+        fields = f"{t.key_field} / {t.time_field} / {', '.join(t.place_fields)}"
+        table.add_row(
+            Text(where(t.target, t.path, t.container)),
+            Text(kind, style="bold red" if t.surveillance_log else ""),
+            Text(str(t.keys)),
+            Text(f"{t.keys_4_plus}{share}"),
+            Text(span),
+            Text(fields),
+        )
+    console.print(table)
+    if any(t.surveillance_log for t in rows):
+        console.print(Text("* the schema reads as a surveillance log (face gate, camera, checkpoint)"))
     console.print()
 
 
