@@ -182,7 +182,9 @@ def _worse(a: str, b: str) -> str:
 
 def _drivers(findings: list[Finding], minors: int, trace: Trace | None) -> tuple[str, ...]:
     found = {driver(f.entity, f.category) for f in findings}
-    if trace is not None:
+    # a trace drives sensitivity when it can single people out (>= 4 points per key) or is
+    # a surveillance log; a hotel table where each guest appears twice is not whereabouts
+    if trace is not None and (trace.keys_4_plus > 0 or trace.surveillance_log):
         found.add("trace")
         if trace.surveillance_log:
             found.add("surveillance")
@@ -253,7 +255,7 @@ def container_risk(
         reasons.append(f"{content} in {n} records (no strong identifier to count people)")
     if minors > 0:
         reasons.append(f"IDs show {minors} children under 14")
-    if trace is not None:
+    if "trace" in drivers:
         what = f"surveillance log ({trace.kind}); " if trace.surveillance_log else ""
         reasons.append(f"{what}location trace: {trace.keys_4_plus} keys with ≥ 4 points")
     reasons.append(_reid_reason(drivers, reid))
