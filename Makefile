@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(VENV)/bin/spillguard scan samples/stores --fail-on never \
-	    --output report.json --output report.sarif
+	    --output report.json --output report.sarif --output report.html
 
 # the real servers the live-store tests start and stop themselves (Debian packages and
 # PyPI stand-ins, see scripts/servers/); idempotent, so a second run installs nothing
