@@ -126,6 +126,19 @@ def test_full_scan_finds_planted_entities(mongo_open):
     assert ids.distinct == mongo_open.planted["hotel.guests"]
 
 
+def test_face_log_on_an_open_server_is_a_trace_and_a_critical_risk(mongo_open):
+    """Issue 4 on a live store: the face-gate log is a location trace (12 people, 5 passes
+    each), the open server makes reach 'exposed', and people are counted scan-wide."""
+    result = scan(mongo_open.uri(), sample_size=0)
+    trace = next(t for t in result.traces if t.container == "police.face_logs")
+    assert (trace.key_field, trace.keys, trace.keys_4_plus) == ("sfzh", 12, 12)
+    assert trace.surveillance_log
+    risk = next(r for r in result.risk if r.scope == "container" and r.container == "police.face_logs")
+    assert risk.reach == "exposed" and risk.severity == "critical"
+    scan_people = next(p for p in result.people if p.scope == "scan")
+    assert scan_people.estimate >= mongo_open.planted["hotel.guests"]
+
+
 def test_sampling_uses_dollar_sample_and_records_it(mongo_open):
     result = scan(mongo_open.uri(), sample_size=40, run_checks=False)
     cov = rows(result)
