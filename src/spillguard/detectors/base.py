@@ -163,15 +163,7 @@ class PatternDetector(Detector):
         return m.start(), m.end(), m.group(0)
 
     def scan_column(self, texts, raw, ctx):
-        starts: list[int] = []
-        parts: list[str] = []
-        pos = 0
-        for t in texts:
-            starts.append(pos)
-            s = "" if t is None else t.replace(SEP, " ")
-            parts.append(s)
-            pos += len(s) + 1
-        joined = SEP.join(parts)
+        joined, starts = joined_column(texts)
         has_context = bool(
             name_matches(ctx.path, self.field_names)
             or (self.sibling_names and ctx.sibling_matches(self.sibling_names))
@@ -217,6 +209,27 @@ class PatternDetector(Detector):
             if kw.lower() in before:
                 return kw
         return None
+
+
+_JOINED: list = [None, "", []]  # the last column joined: every pattern detector reuses it
+
+
+def joined_column(texts: list[str | None]) -> tuple[str, list[int]]:
+    """The column's values joined by SEP, and where each value starts. Built once per
+    column batch (the engine hands the same list to every detector), not once per detector."""
+    if _JOINED[0] is texts:
+        return _JOINED[1], _JOINED[2]
+    starts: list[int] = []
+    parts: list[str] = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        s = "" if t is None else t.replace(SEP, " ")
+        parts.append(s)
+        pos += len(s) + 1
+    joined = SEP.join(parts)
+    _JOINED[:] = [texts, joined, starts]
+    return joined, starts
 
 
 class ColumnDetector(Detector):
