@@ -40,6 +40,8 @@ class Settings:
     try_default_credentials: bool = False  # opt-in, only for the targets named
     run_checks: bool = True  # exposure checks before reading
     read_data: bool = True  # False for `spillguard check`: metadata only
+    engine: str = "local"  # "spark": spillguard.spark.engine.run (scale-out over files/objects)
+    spark_master: str | None = None  # Spark master URL for engine="spark" (local[2], spark://…, yarn)
 
     def __post_init__(self) -> None:
         if not self.targets:

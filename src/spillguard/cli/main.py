@@ -64,13 +64,19 @@ def _common(f):
 @click.option("--include", multiple=True, metavar="GLOB", help="Only scan paths matching GLOB (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @click.option("--no-checks", is_flag=True, help="Skip the exposure checks; only read data.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where files are read: this process, or Apache Spark executors (files, directories, s3://).")
+@click.option("--master", metavar="URL", help="Spark master for --engine spark (local[2], spark://host:7077, yarn).")
 def scan(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_default_credentials, quiet,
-         verbose, sample_size, min_confidence, include, exclude, no_checks):
+         verbose, sample_size, min_confidence, include, exclude, no_checks, engine, master):
     """Scan TARGETS (files, directories, database/bucket URIs) for personal data and exposure."""
+    if master and engine != "spark":
+        raise click.BadParameter("--master needs --engine spark", param_hint="--master")
     _run(targets, fmt, outputs, fail_on, quiet, verbose, dict(
         sample_size=sample_size, min_confidence=min_confidence, include=list(include),
         exclude=list(exclude), endpoint_url=endpoint_url, credentials_file=credentials_file,
-        try_default_credentials=try_default_credentials, run_checks=not no_checks))
+        try_default_credentials=try_default_credentials, run_checks=not no_checks,
+        engine=engine, spark_master=master))
 
 
 @cli.command()
@@ -91,8 +97,10 @@ def _run(targets, fmt, outputs, fail_on, quiet, verbose, options) -> None:
         settings = Settings(targets=list(targets), fail_on=fail_on, **options)
         writers = [(path, reporter(format_for(path, fmt))) for path in outputs]
         stdout_writer = None if (outputs and quiet) else reporter("table" if outputs else fmt)
+        if settings.engine == "spark":
+            from spillguard.spark.engine import run as run_scan  # noqa: F811  (pyspark only when asked)
         with live_progress(not quiet) as on_event:
-            result = run_scan(settings, on_event)
+            result = run_scan(settings, progress=on_event)
         for path, writer in writers:
             write_atomic(path, writer.render(result))
         if stdout_writer is not None:

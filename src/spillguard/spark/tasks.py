@@ -1,0 +1,168 @@
+"""The two halves of a Spark scan that are not Spark: listing a target into units of work
+on the driver, and scanning units inside an executor. No pyspark import here.
+
+Listing reuses the sources' own walk: ``FilesSource.containers()`` (recursive, sorted,
+include/exclude globs via ``spillguard.sources.files._matches``, symlink rules) and
+``S3Source.containers()`` (paginated ListObjectsV2, the same globs) with the per-file
+step (``FilesSource._file`` / ``S3Source._object``) replaced by "remember this file".
+So the driver reads no data, and every row the walk itself decides (a symlink leaving
+the target, a loop, ``no_objects`` ...) is the very row a local scan would write.
+
+An executor runs the per-file step that the listing skipped, with the same arguments a
+local scan passes it, so each file yields exactly the ContainerScans (flat file, archive
+members, SQLite tables) and coverage rows of a local scan, labelled with the lake target
+and the path relative to it. Each container then goes through the ordinary
+``ContainerRun`` (the same detectors, sampling and fingerprints) and comes back as its
+``ContainerSummary``: coverage row, findings, trace, re-identification block and the
+people counters (keyed digests only, never a value).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from spillguard.errors import safe_reason
+from spillguard.keys import Keyed
+from spillguard.models import Coverage
+from spillguard.scanning.container import ContainerRun, ContainerSummary
+from spillguard.settings import Settings
+from spillguard.sources.base import ContainerScan
+from spillguard.sources.files import FilesSource
+from spillguard.sources.s3 import S3Source
+from spillguard.sources.streams import empty_scan
+
+# only the listing fields S3Source._object reads (LastModified & co. stay on the driver)
+_OBJECT_FIELDS = ("Key", "Size", "ETag", "StorageClass")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One file or object: the unit of work. Holds no secret (the target, which may carry
+    credentials, travels in the task closure and is referred to by ``target_no``)."""
+
+    index: int  # position in the scan's listing: results are put back in this order
+    target_no: int
+    rel: str  # path relative to the target, as in coverage rows
+    where: Any  # absolute path (files) or (bucket, object listing fields) (s3)
+    size: int  # bytes, for scheduling the largest files first
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What an executor needs to open a target's files: travels in the task closure."""
+
+    target: str  # as given (may hold credentials: never shown)
+    display: str  # credentials masked
+    kind: str  # "files" | "s3"
+    s3: Any = None  # the S3Target resolved on the driver (URI / credentials-file secrets)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A file found by the listing, to be scanned by an executor."""
+
+    rel: str
+    where: Any
+    size: int
+
+
+class _FileLister(FilesSource):
+    def _file(self, path: str, rel: str) -> Iterator[Any]:  # type: ignore[override]
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0  # the executor writes the row that says why
+        yield Listed(rel, os.path.abspath(path), size)
+
+
+class _S3Lister(S3Source):
+    def _object(self, bucket: str, obj: dict, rel: str) -> Iterator[Any]:  # type: ignore[override]
+        meta = {k: obj[k] for k in _OBJECT_FIELDS if k in obj}
+        yield Listed(rel, (bucket, meta), int(obj.get("Size") or 0))
+
+
+def lister(kind: str, target: str, settings: Settings, display: str):
+    """A source whose ``containers()`` yields ``Listed`` files and ready-made rows
+    (ContainerScan with no batches) in the order of a local scan."""
+    return (_FileLister if kind == "files" else _S3Lister)(target, settings, display)
+
+
+# ---- executor side -------------------------------------------------------------------
+_DETECTORS: list | None = None
+
+
+def _detectors() -> list:
+    global _DETECTORS  # once per Python worker (workers are reused across tasks)
+    if _DETECTORS is None:
+        from spillguard.detectors import registry
+
+        _DETECTORS = registry()
+    return _DETECTORS
+
+
+def scan_units(
+    groups: Iterable[list[Unit]], settings: Settings, targets: list[TargetSpec], key: bytes, people_key: bytes,
+) -> Iterator[tuple[int, list[ContainerSummary]]]:
+    """mapPartitions body: (unit index, summaries of its containers) for every unit.
+
+    ``people_key`` replaces the per-process key of ``spillguard.analysis.people`` for
+    the duration of the task, so resident-ID demographics from different executors are
+    digested alike and a person in two files is counted once, as in one process."""
+    from spillguard.analysis import people
+
+    keyed = Keyed(key)
+    detectors = _detectors()
+    clients: dict[Any, Any] = {}
+    saved = people._PROCESS_KEY
+    people._PROCESS_KEY = people_key
+    out: list[tuple[int, list[ContainerSummary]]] = []
+    try:
+        for group in groups:
+            for unit in group:
+                out.append((unit.index, scan_unit(unit, targets[unit.target_no], settings, detectors, keyed, clients)))
+    finally:
+        people._PROCESS_KEY = saved
+        for client in clients.values():
+            try:
+                client.close()
+            except Exception:
+                pass
+    return iter(out)
+
+
+def scan_unit(
+    unit: Unit, spec: TargetSpec, settings: Settings, detectors: list, keyed: Keyed, clients: dict,
+) -> list[ContainerSummary]:
+    """The engine's inner loop over one file's containers. Never raises: a failure that
+    escapes the source becomes the file's error row (reason code only, never a text)."""
+    summaries: list[ContainerSummary] = []
+
+    def run(cs: ContainerScan) -> None:
+        container = ContainerRun(cs, settings, detectors, keyed)
+        found = container.run()
+        summaries.append(container.summary(found))
+
+    try:
+        for cs in _containers(unit, spec, settings, clients):
+            run(cs)
+    except Exception as exc:
+        if not any(s.row.path == unit.rel and s.row.container is None for s in summaries):
+            run(empty_scan(Coverage(spec.display, unit.rel, None), "error", safe_reason(exc)))
+    return summaries
+
+
+def _containers(unit: Unit, spec: TargetSpec, settings: Settings, clients: dict) -> Iterator[ContainerScan]:
+    if spec.kind == "files":
+        return FilesSource(spec.target, settings, spec.display)._file(unit.where, unit.rel)
+    from spillguard.exposure._s3 import Health, make_client
+
+    source = S3Source(spec.target, settings, spec.display)
+    client = clients.get(unit.target_no)
+    if client is None:
+        client, _ = make_client(spec.s3, settings, read_timeout=settings.limits.query_timeout_s)
+        clients[unit.target_no] = client
+    source._client, source._health = client, Health()
+    bucket, obj = unit.where
+    return source._object(bucket, obj, unit.rel)
