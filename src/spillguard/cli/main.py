@@ -97,8 +97,6 @@ def _run(targets, fmt, outputs, fail_on, quiet, verbose, options) -> None:
         settings = Settings(targets=list(targets), fail_on=fail_on, **options)
         writers = [(path, reporter(format_for(path, fmt))) for path in outputs]
         stdout_writer = None if (outputs and quiet) else reporter("table" if outputs else fmt)
-        if settings.engine == "spark":
-            from spillguard.spark.engine import run as run_scan  # noqa: F811  (pyspark only when asked)
         with live_progress(not quiet) as on_event:
             result = run_scan(settings, progress=on_event)
         for path, writer in writers:
