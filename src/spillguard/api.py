@@ -16,6 +16,10 @@ def scan(settings: Settings, progress: Callable[[str, Coverage], None] | None = 
         from spillguard.spark.engine import run as run_on_spark  # pyspark only when asked
 
         return run_on_spark(settings, progress=progress)
+    from spillguard import parallel
+
+    if parallel.can_spread(settings):
+        return parallel.run(settings, progress)
     from spillguard.scanning.engine import run
 
     return run(settings, progress)

@@ -41,6 +41,7 @@ class Settings:
     run_checks: bool = True  # exposure checks before reading
     read_data: bool = True  # False for `spillguard check`: metadata only
     engine: str = "local"  # "spark": spillguard.spark.engine.run (scale-out over files/objects)
+    jobs: int = 1  # worker processes for file and S3 targets (--jobs)
     spark_master: str | None = None  # Spark master URL for engine="spark" (local[2], spark://…, yarn)
 
     def __post_init__(self) -> None:
@@ -50,5 +51,7 @@ class Settings:
             raise ConfigError("--sample-size must be 0 (all) or a positive number of records")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError("--min-confidence must be between 0 and 1")
+        if self.jobs < 1:
+            raise ConfigError("--jobs must be 1 or more")
         if self.fail_on not in SEVERITIES + ("never",) or self.fail_on == "info":
             raise ConfigError("--fail-on must be one of critical, high, medium, low, never")

@@ -67,8 +67,10 @@ def _common(f):
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Where files are read: this process, or Apache Spark executors (files, directories, s3://).")
 @click.option("--master", metavar="URL", help="Spark master for --engine spark (local[2], spark://host:7077, yarn).")
+@click.option("--jobs", type=int, default=1, show_default=True,
+              help="Worker processes for files, directories and s3:// (one file per task).")
 def scan(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_default_credentials, quiet,
-         verbose, sample_size, min_confidence, include, exclude, no_checks, engine, master):
+         verbose, sample_size, min_confidence, include, exclude, no_checks, engine, master, jobs):
     """Scan TARGETS (files, directories, database/bucket URIs) for personal data and exposure."""
     if master and engine != "spark":
         raise click.BadParameter("--master needs --engine spark", param_hint="--master")
@@ -76,7 +78,7 @@ def scan(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_def
         sample_size=sample_size, min_confidence=min_confidence, include=list(include),
         exclude=list(exclude), endpoint_url=endpoint_url, credentials_file=credentials_file,
         try_default_credentials=try_default_credentials, run_checks=not no_checks,
-        engine=engine, spark_master=master))
+        engine=engine, spark_master=master, jobs=jobs))
 
 
 @cli.command()

@@ -66,8 +66,12 @@ appender.stderr.layout.pattern = spark: %p %c{1}: %m%n
 """
 
 
+Execute = Callable[[list[Unit], Settings, list[TargetSpec], bytes, "str | None"], dict[int, list[ContainerSummary]]]
+
+
 def run(
     settings: Settings, master: str | None = None, progress: Callable[[str, Coverage], None] | None = None,
+    execute: Execute | None = None,
 ) -> ScanResult:
     """Scan ``settings.targets`` on Spark. ``master`` (else ``settings.spark_master``)
     is the Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn`` ...); with
@@ -123,7 +127,8 @@ def run(
         for item in items:
             if isinstance(item, Listed):
                 units.append(Unit(len(units), n, item.rel, item.where, item.size))
-    done = _execute(units, settings, specs, key, master or settings.spark_master) if units else {}
+    run_units = execute or _execute  # Spark executors, or a local process pool (--jobs)
+    done = run_units(units, settings, specs, key, master or settings.spark_master) if units else {}
 
     detectors = detector_registry()
     coverage: list[Coverage] = []
