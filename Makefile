@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install servers demo test samples clean
+.PHONY: install servers demo test samples clean bench
 
 install: $(STAMP)
 
@@ -35,3 +35,18 @@ samples: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info report.json report.sarif .pytest_cache
+
+# benchmark (not part of `make test`): corpus, spillguard, peers and floors, one table in
+# .bench/results.md. The peers live in their own venv so their dependencies (spaCy …)
+# never touch .venv. ARGS="--size 20" for a quick run; see bench/README.md.
+PEERS_VENV := .bench/venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+
+$(PEERS_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet --upgrade pip
+	$(PEERS_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $(PEERS_STAMP)
+
+bench: install $(PEERS_STAMP)
+	BENCH_CMD='make bench$(if $(ARGS), ARGS="$(ARGS)")' $(PY) bench/run.py $(ARGS)
