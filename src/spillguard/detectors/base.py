@@ -201,10 +201,12 @@ class PatternDetector(Detector):
             hits.append(Hit(0, start, end, v.value, score, reason, self.entity))
         return hits
 
-    def _keyword_before(self, text: str, start: int, window: int = 48) -> str | None:
+    keyword_window: ClassVar[int] = 48  # characters before a hit searched for a keyword
+
+    def _keyword_before(self, text: str, start: int) -> str | None:
         if not self.text_keywords:
             return None
-        before = text[max(0, start - window) : start].lower()
+        before = text[max(0, start - self.keyword_window) : start].lower()
         for kw in self.text_keywords:
             if kw.lower() in before:
                 return kw

@@ -23,6 +23,10 @@ class UsSsnDetector(PatternDetector):
         rf"|[0-9]{{9}})(?![{_W}]|-[0-9])"
     )
 
+    # a bare 9-digit number counts only right after its keyword ("SSN: 536904399"), not
+    # anywhere in the 48 characters after it (the second number in "SSN 536-90-4399 acct 123456789")
+    keyword_window = 16
+
     def validate(self, candidate: str) -> Verdict | None:
         compact = candidate.replace(" ", "-")
         if not ssn.is_valid(compact):  # 000/666/9xx areas, group 00, serial 0000, ads

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 from typing import NamedTuple
 
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+
 
 class IPInfo(NamedTuple):
     value: str  # canonical text: compressed host address, or network with prefix
@@ -32,7 +34,7 @@ def _scope(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
         return "multicast"
     if ip.version == 4 and int(ip) == 0xFFFFFFFF:
         return "broadcast"
-    if ip.is_private:
+    if ip.is_private or (ip.version == 4 and ip in _SHARED):  # RFC 6598 carrier-grade NAT: a subscriber
         return "private"
     if ip.is_global:
         return "public"
