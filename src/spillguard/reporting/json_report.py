@@ -7,11 +7,12 @@ copied as given. traces, people and risk carry every field of their dataclasses.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from typing import Any
 
-from spillguard.models import Coverage, Exposure, Finding, People, Risk, ScanResult, TargetResult, Trace
+from spillguard.models import People, Risk, ScanResult, Trace
 from spillguard.reporting.base import (
     Reporter,
     point_buckets,
@@ -41,10 +42,10 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "tool": {"name": "spillguard", "version": result.tool_version},
         "started_at": result.started_at,
         "finished_at": result.finished_at,
-        "targets": [_target(t) for t in result.targets],
-        "coverage": [_coverage(c) for c in sorted_coverage(result)],
-        "findings": [_finding(f) for f in sorted_findings(result)],
-        "exposure": [_exposure(e) for e in sorted_exposure(result)],
+        "targets": [record(t) for t in result.targets],
+        "coverage": [record(c) for c in sorted_coverage(result)],
+        "findings": [record(f) for f in sorted_findings(result)],
+        "exposure": [record(e) for e in sorted_exposure(result)],
         "traces": [trace_dict(t) for t in sorted_traces(result)],
         "people": [people_dict(p) for p in sorted_people(result)],
         "risk": [risk_dict(r) for r in sorted_risk(result)],
@@ -57,101 +58,25 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def _target(t: TargetResult) -> dict[str, Any]:
-    return {"target": t.target, "kind": t.kind, "status": t.status, "reason": t.reason}
-
-
-def _coverage(c: Coverage) -> dict[str, Any]:
-    return {
-        "target": c.target,
-        "path": c.path,
-        "container": c.container,
-        "status": c.status,
-        "reason": c.reason,
-        "records": c.records,
-        "bytes": c.bytes,
-    }
-
-
-def _finding(f: Finding) -> dict[str, Any]:
-    return {
-        "target": f.target,
-        "path": f.path,
-        "container": f.container,
-        "field": f.field,
-        "entity": f.entity,
-        "category": f.category,
-        "count": f.count,
-        "distinct": f.distinct,
-        "records": f.records,
-        "confidence": f.confidence,
-        "severity": f.severity,
-        "samples": list(f.samples),
-        "evidence": list(f.evidence),
-        "fingerprint": f.fingerprint,
-        "detector": f.detector,
-    }
-
-
-def _exposure(e: Exposure) -> dict[str, Any]:
-    return {
-        "target": e.target,
-        "check": e.check,
-        "status": e.status,
-        "severity": e.severity,
-        "detail": e.detail,
-        "fix": e.fix,
-    }
+def record(obj: Any, **override: Any) -> dict[str, Any]:
+    """Every field of a result dataclass, in declaration order, as JSON-safe values.
+    The dataclasses in models.py are the contract: a field added there appears here."""
+    out = {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    out.update(override)
+    return out
 
 
 def trace_dict(t: Trace) -> dict[str, Any]:
-    return {
-        "target": t.target,
-        "path": t.path,
-        "container": t.container,
-        "kind": t.kind,
-        "key_field": t.key_field,
-        "time_field": t.time_field,
-        "place_fields": list(t.place_fields),
-        "records": t.records,
-        "keys": t.keys,
-        "keys_4_plus": t.keys_4_plus,
-        "span_days": _plain(t.span_days),
-        "points_per_key": dict(point_buckets(t.points_per_key)),
-        "surveillance_log": t.surveillance_log,
-        "evidence": list(t.evidence),
-    }
+    return record(t, points_per_key=dict(point_buckets(t.points_per_key)))
 
 
 def people_dict(p: People) -> dict[str, Any]:
-    return {
-        "scope": p.scope,
-        "target": p.target,
-        "path": p.path,
-        "container": p.container,
-        "estimate": p.estimate,
-        "basis": p.basis,
-        "method": p.method,
-        "by_entity": dict(sorted(p.by_entity.items())),
-        "derived": _plain(p.derived),
-    }
+    return record(p, by_entity=dict(sorted(p.by_entity.items())))
 
 
 def risk_dict(r: Risk) -> dict[str, Any]:
     """Also used by the SARIF report (run properties)."""
-    return {
-        "scope": r.scope,
-        "target": r.target,
-        "path": r.path,
-        "container": r.container,
-        "severity": r.severity,
-        "score": r.score,
-        "reach": r.reach,
-        "sensitivity": list(r.sensitivity),
-        "people": r.people,
-        "reidentification": _plain(r.reidentification),
-        "reasons": list(r.reasons),
-    }
+    return record(r)
 
 
 def _plain(v: Any) -> Any:
