@@ -48,6 +48,23 @@ def _payload(s: str, magics: tuple[bytes, ...]) -> tuple[str, int] | None:
     return None
 
 
+MIN_ENCODED = 24  # no biometric record or image is shorter than this as base64 or hex text
+_CHECKED: list = [None, False]  # the last column asked about: four detectors ask in a row
+
+
+def may_hold_binary(texts: list[str | None], raw: list[Any]) -> bool:
+    """Cheap column prefilter: any bytes value, or any text long enough to be an encoded
+    record. A column of names, codes or dates costs one pass instead of a decode attempt
+    per value and detector."""
+    if _CHECKED[0] is texts:
+        return _CHECKED[1]
+    found = any(isinstance(r, (bytes, bytearray, memoryview)) for r in raw) or any(
+        t is not None and len(t) >= MIN_ENCODED for t in texts
+    )
+    _CHECKED[:] = [texts, found]
+    return found
+
+
 def blob(text: str | None, raw: Any, magics: tuple[bytes, ...]) -> tuple[bytes | memoryview, str] | None:
     """(bytes, form) for a value that starts with one of ``magics``; form is "bytes",
     "base64" or "hex". None for anything else."""
@@ -109,6 +126,8 @@ class RecordDetector(ColumnDetector):
     noun = "biometric record"
 
     def scan_column(self, texts, raw, ctx):
+        if not may_hold_binary(texts, raw):
+            return [], 0, 0
         hits: list[Hit] = []
         candidates = 0
         for i, (t, r) in enumerate(zip(texts, raw)):
