@@ -7,27 +7,7 @@ import itertools
 import pytest
 
 from spillguard.analysis.reidentification import reidentification
-from spillguard.entities import entity as entity_meta
-from spillguard.keys import Keyed
-from spillguard.models import Batch, Finding
-from spillguard.scanning.records import RecordSample
-
-KEY = Keyed(b"test-key-0123456789abcdef")  # as tests/pipeline.py
-
-
-def finding(field: str, entity: str, records: int = 100) -> Finding:
-    return Finding(target="mem", path="mem.csv", container=None, field=field, entity=entity,
-                   category=entity_meta(entity).category, count=records, distinct=records, records=records,
-                   confidence=0.9, severity="low", samples=(), evidence=(), fingerprint="f" * 16)
-
-
-def sample_of(rows: list[dict], chunk: int = 33) -> RecordSample:
-    fields = list(dict.fromkeys(k for r in rows for k in r))
-    s = RecordSample(KEY)
-    for i in range(0, len(rows), chunk):
-        part = rows[i:i + chunk]
-        s.add(Batch({f: [r.get(f) for r in part] for f in fields}, records=len(part)))
-    return s
+from tests.analysis.helpers import finding, sample_of
 
 
 def unique_pairs():

@@ -8,31 +8,13 @@ import random
 
 import pytest
 
-from spillguard.entities import entity as entity_meta
-from spillguard.keys import Keyed
-from spillguard.models import Batch, Coverage, Finding
+from spillguard.models import Coverage
 from spillguard.analysis.traces import BUCKETS, find_trace
-from spillguard.scanning.records import RecordSample
+from tests.analysis.helpers import finding, sample_of
 
-KEY = Keyed(b"test-key-0123456789abcdef")  # as tests/pipeline.py
 T0 = 1_772_323_200  # 2026-03-01 00:00:00 UTC
 # points per key: 2 keys with 1, 2 with 2-3, 2 with 4-9, 1 with 10-99, 1 with 100+
 COUNTS = [1, 1, 2, 3, 4, 9, 10, 150]
-
-
-def finding(field: str, entity: str, records: int = 100) -> Finding:
-    return Finding(target="mem", path="mem.csv", container=None, field=field, entity=entity,
-                   category=entity_meta(entity).category, count=records, distinct=records, records=records,
-                   confidence=0.9, severity="high", samples=(), evidence=(), fingerprint="f" * 16)
-
-
-def sample_of(rows: list[dict], chunk: int = 37) -> RecordSample:
-    fields = list(dict.fromkeys(k for r in rows for k in r))
-    s = RecordSample(KEY)
-    for i in range(0, len(rows), chunk):
-        part = rows[i:i + chunk]
-        s.add(Batch({f: [r.get(f) for r in part] for f in fields}, records=len(part)))
-    return s
 
 
 def stamp(t: float) -> str:
