@@ -60,7 +60,6 @@ class FieldTally:
 
     path: str
     nonempty: int = 0
-    records: int = 0
     by_detector: dict[str, EntityTally] = field(default_factory=dict)
     on_new: OnNew | None = None
 

@@ -44,6 +44,7 @@ class ContainerRun:
         self.cs = cs
         self.settings = settings
         self.detectors = {d.id: d for d in detectors}
+        self._detector_list = list(detectors)
         self.keyed = keyed
         self.tallies: dict[str, FieldTally] = {}
         self.demographics = Demographics()
@@ -84,11 +85,12 @@ class ContainerRun:
         if batch.text is not None and self.text is not None:
             self.text.scan(batch)
         elif batch.columns:
-            scan_batch(batch, self.tallies, list(self.detectors.values()), self.keyed, self.demographics.add)
+            scan_batch(batch, self.tallies, self._detector_list, self.keyed, self.demographics.add)
             self.sample.add(batch)
 
-    def summary(self, findings: list[Finding]) -> ContainerSummary:
+    def summary(self) -> ContainerSummary:
         """Container-level analysis, after ``run``: traces, re-identification, people."""
+        findings = [f for f, _ in self.reported]
         identifiers: dict[str, DistinctCounter] = {}
         for f, t in self.reported:
             if f.entity in IDENTIFIER_ENTITIES:

@@ -29,14 +29,14 @@ log = logging.getLogger("spillguard")
 Progress = Callable[[str, Coverage], None]  # (event "start"|"done", row)
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
     keyed = Keyed(load_key())
     detectors = detector_registry()
-    started = _now()
+    started = utc_now()
     plan = [(t, source_for(t)) for t in settings.targets]  # unknown target forms fail first
     targets: list[TargetResult] = []
     coverage: list[Coverage] = []
@@ -48,7 +48,7 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
         display = mask_credentials(target)
         result = TargetResult(display, cls.kind)
         rows_before = len(coverage)
-        reach[display] = _run_checks(target, cls.kind, settings)
+        reach[display] = run_checks(target, cls.kind, settings)
         exposure.extend(reach[display])
         if not settings.read_data:
             targets.append(result)
@@ -62,10 +62,10 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
                 container = ContainerRun(cs, settings, detectors, keyed)
                 found = container.run()
                 findings.extend(found)
-                summaries.append(container.summary(found))
+                summaries.append(container.summary())
                 if progress:
                     progress("done", cs.coverage)
-                _log_row(cs.coverage)
+                log_row(cs.coverage)
         except Exception as exc:  # the target itself failed (missing, unreachable, denied)
             result.status = "error" if len(coverage) == rows_before else "partial"
             result.reason = safe_reason(exc)
@@ -78,10 +78,10 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
                 result.status, result.reason = "partial", "incomplete_containers"
         targets.append(result)
     traces, people, risk = assess(summaries, reach)
-    return ScanResult(__version__, started, _now(), targets, coverage, findings, exposure, traces, people, risk)
+    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, people, risk)
 
 
-def _run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:
+def run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:
     if not settings.run_checks:
         return []
     checks = checks_for(kind)
@@ -91,7 +91,7 @@ def _run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:
     return [e for c in checks for e in run_check(c, ctx)]
 
 
-def _log_row(row: Coverage) -> None:
+def log_row(row: Coverage) -> None:
     where = row.path or row.target
     if row.container:
         where += f" [{row.container}]"

@@ -69,7 +69,7 @@ class RecordSample:
             d, t = self.digests[path], self.times[path]
             for v in values[:take]:
                 text = _cell_text(v)
-                d.append(self._digest(path, text) if text is not None else NONE)
+                d.append(self._digest(text) if text is not None else NONE)
                 t.append(parse_time(text) if text is not None and len(text) <= 32 else math.nan)
         self.n += take
         for path in self.digests:  # fields missing from this batch
@@ -78,7 +78,7 @@ class RecordSample:
                 d.append(NONE)
                 t.append(math.nan)
 
-    def _digest(self, path: str, text: str) -> int:
+    def _digest(self, text: str) -> int:
         value = " ".join(text.split()).lower()
         return int.from_bytes(self._keyed.value_hash("cell", value)[:8], "big") or 1
 

@@ -4,6 +4,7 @@ twice in the overlap between two chunks is counted once (by absolute position)."
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Sequence
 
 from spillguard.detectors.base import Detector, Hit
@@ -12,6 +13,7 @@ from spillguard.models import Batch
 from spillguard.scanning.aggregate import FieldTally, OnNew
 from spillguard.scanning.overlap import resolve
 
+_NEWLINE = re.compile("\n")
 TEXT_FIELD = ""  # tallies key for free text; reported as field null
 
 
@@ -40,7 +42,7 @@ class TextScanner:
             if key in self._seen:
                 continue
             if newlines is None:
-                newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+                newlines = [m.start() for m in _NEWLINE.finditer(text)]  # C-speed scan, not per character
             t = self.tally.tally(det.id, det.entity)
             t.stats.candidates += 1
             t.stats.validated += 1

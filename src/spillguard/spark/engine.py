@@ -37,7 +37,7 @@ from spillguard.keys import Keyed, load_key
 from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetResult
 from spillguard.scanning.assess import assess
 from spillguard.scanning.container import ContainerRun, ContainerSummary
-from spillguard.scanning.engine import _log_row, _now, _run_checks
+from spillguard.scanning.engine import log_row, utc_now, run_checks
 from spillguard.settings import Settings
 from spillguard.sources import mask_credentials, source_for
 from spillguard.sources.base import ContainerScan
@@ -81,7 +81,7 @@ def run(
     as the results arrive on the driver."""
     key = load_key()  # key problems fail first, as in a local scan
     keyed = Keyed(key)
-    started = _now()
+    started = utc_now()
     plan = [(t, source_for(t)) for t in settings.targets]
     for target, cls in plan:
         if cls.kind not in KINDS:
@@ -98,7 +98,7 @@ def run(
         display = mask_credentials(target)
         result = TargetResult(display, cls.kind)
         targets.append(result)
-        reach[display] = _run_checks(target, cls.kind, settings)
+        reach[display] = run_checks(target, cls.kind, settings)
         exposure.extend(reach[display])
         items: list[Any] = []
         listings.append(items)
@@ -140,7 +140,8 @@ def run(
         for item in items:
             if isinstance(item, ContainerScan):  # decided by the walk: no data to read
                 container = ContainerRun(item, settings, detectors, keyed)
-                parts = [container.summary(container.run())]
+                container.run()
+                parts = [container.summary()]
             else:
                 parts = done[next_unit] if next_unit in done else [_lost(spec, item)]
                 next_unit += 1
@@ -151,12 +152,12 @@ def run(
                 if progress:
                     progress("start", s.row)
                     progress("done", s.row)
-                _log_row(s.row)
+                log_row(s.row)
         if result.status == "complete":
             if any(r.status in ("partial", "error") for r in coverage[rows_before:]):
                 result.status, result.reason = "partial", "incomplete_containers"
     traces, people, risk = assess(summaries, reach)
-    return ScanResult(__version__, started, _now(), targets, coverage, findings, exposure, traces, people, risk)
+    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, people, risk)
 
 
 def _lost(spec: TargetSpec, item: Listed) -> ContainerSummary:

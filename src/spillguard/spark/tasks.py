@@ -141,8 +141,8 @@ def scan_unit(
 
     def run(cs: ContainerScan) -> None:
         container = ContainerRun(cs, settings, detectors, keyed)
-        found = container.run()
-        summaries.append(container.summary(found))
+        container.run()
+        summaries.append(container.summary())
 
     try:
         for cs in _containers(unit, spec, settings, clients):
