@@ -18,6 +18,7 @@ from typing import Any
 
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit
 from spillguard.detectors.context import FieldContext, name_matches
+from spillguard.detectors.gate import marked
 from spillguard.validators.biometric_records import MAX_BYTES, parse
 
 _WS = re.compile(r"\s+")
@@ -63,6 +64,28 @@ def may_hold_binary(texts: list[str | None], raw: list[Any]) -> bool:
     )
     _CHECKED[:] = [texts, found]
     return found
+
+
+def binary_rows(texts: list[str | None], raw: list[Any], magics: tuple[bytes, ...]) -> list[int]:
+    """The rows ``blob`` can accept: bytes values, and text that starts like one of
+    ``magics`` encoded (one RE2 pass over the column, see gate.py)."""
+    if not may_hold_binary(texts, raw):
+        return []
+    rows = {i for i, r in enumerate(raw) if isinstance(r, (bytes, bytearray, memoryview)) or isinstance(r, str)
+            and texts[i] is None}
+    rows.update(marked(texts, _encoded_gate(magics)).tolist())
+    return sorted(rows)
+
+
+@lru_cache(maxsize=64)
+def _encoded_gate(magics: tuple[bytes, ...]) -> str:
+    """RE2: optional blanks and ``data:…,``, then a magic's base64 (either alphabet) or
+    hex (any case, optional \\x / 0x) prefix; a superset of what ``_payload`` accepts."""
+    b64, hexes = _prefixes(magics)
+    alt = {"+": "[+-]", "/": "[/_]"}
+    b64_alts = "|".join("".join(alt.get(c, re.escape(c)) for c in p) for p in b64)
+    hex_alts = "|".join(re.escape(h) for h in hexes)
+    return rf"^[\s\p{{Z}}\x{{1c}}-\x{{1f}}\x{{85}}]*(?:data:[^,]{{0,127}},)?(?:{b64_alts}|(?i:(?:\\x|0x)?(?:{hex_alts})))"
 
 
 def blob(text: str | None, raw: Any, magics: tuple[bytes, ...]) -> tuple[bytes | memoryview, str] | None:
@@ -126,11 +149,10 @@ class RecordDetector(ColumnDetector):
     noun = "biometric record"
 
     def scan_column(self, texts, raw, ctx):
-        if not may_hold_binary(texts, raw):
-            return [], 0, 0
         hits: list[Hit] = []
         candidates = 0
-        for i, (t, r) in enumerate(zip(texts, raw)):
+        for i in binary_rows(texts, raw, self.magics):
+            t, r = texts[i], raw[i]
             got = blob(t, r, self.magics)
             record = parse(got[0]) if got else None
             if record is None or record.kind not in self.kinds:

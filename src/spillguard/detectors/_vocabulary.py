@@ -18,11 +18,12 @@ Shape-based detectors override ``classify``.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, Sequence
 
 from spillguard.detectors._vocab import norm
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit, to_text
 from spillguard.detectors.context import FieldContext, name_matches
+from spillguard.detectors.gate import automaton_pattern, enabled, gated_finditer, marked
 
 STRONG, WEAK = 0.95, 0.7
 TEXT_STRONG, TEXT_WEAK = 0.9, 0.75
@@ -31,6 +32,15 @@ _SPAN = 64  # characters after a keyword looked at
 _DELIM = re.compile(r"[,，;；。、|\n\r\t:：=&<>\"“”()（）【】\[\]{}]")
 
 Judgement = tuple[str, float, bool]  # (normalised value, score, strong)
+_MISS = object()
+_NORMED: list = [None, []]  # the last column normalised: every vocabulary detector reuses it
+
+
+def normalised(texts: list[str | None]) -> list[str | None]:
+    """``norm`` of every text cell, once per column batch for all vocabulary detectors."""
+    if _NORMED[0] is not texts:
+        _NORMED[:] = [texts, [None if t is None else norm(t) for t in texts]]
+    return _NORMED[1]
 
 
 def cells(t: str | None, r: Any) -> Iterator[str]:
@@ -85,9 +95,13 @@ class VocabularyDetector(ColumnDetector):
         named = self.field_name(ctx) is not None
         hits: list[Hit] = []
         candidates = 0
-        for i, (t, r) in enumerate(zip(texts, raw)):
-            for value in cells(t, r):
-                j = self.classify(value)
+        memo: dict[str, Judgement | None] = {}  # vocabulary columns repeat a few values
+        for i in self.candidate_rows(texts, raw):
+            t = texts[i]
+            for value in cells(t, raw[i]):
+                j = memo.get(value, _MISS)
+                if j is _MISS:
+                    j = memo[value] = self.classify(value)
                 if j is None:
                     continue
                 candidates += 1
@@ -96,6 +110,30 @@ class VocabularyDetector(ColumnDetector):
                     why = f"{self.label} value" if strong else f"{self.label} code with field name"
                     hits.append(Hit(i, 0, len(t) if t else 0, key, score, why, self.entity))
         return hits, candidates, len(hits)
+
+    # What ``classify`` needs of a normalised value besides the vocabulary, as a regex
+    # (RE2-rewritable, see gate.py); None with an overridden ``classify``: every value.
+    value_gate: ClassVar[str | None] = None
+
+    def candidate_rows(self, texts: list[str | None], raw: list[Any]) -> Sequence[int]:
+        """The rows ``classify`` can accept: normalised value in the vocabulary or marked by
+        ``value_gate``, and every cell without a text form (bools, lists)."""
+        own_classify = type(self).classify is not VocabularyDetector.classify
+        gate = automaton_pattern(self.value_gate) if self.value_gate else None
+        if (own_classify and gate is None) or not enabled():
+            return range(len(texts))
+        normed = normalised(texts)
+        vocab = self.vocabulary()
+        rows = {i for i, k in enumerate(normed) if k in vocab or (k is None and raw[i] is not None)}
+        if gate is not None:
+            rows.update(marked(normed, gate).tolist())
+        return sorted(rows)
+
+    @classmethod
+    def vocabulary(cls) -> frozenset[str]:
+        if "_vocabulary" not in cls.__dict__:
+            cls._vocabulary = cls.strong | cls.weak
+        return cls._vocabulary
 
     def confidence(self, stats: ColumnStats, ctx: FieldContext) -> tuple[float, list[str]]:
         if not stats.validated or self.blocked(ctx):
@@ -114,14 +152,14 @@ class VocabularyDetector(ColumnDetector):
             return 0.0, evidence + ["needs a telling field name"]
         return round(min(conf, 1.0), 2), evidence
 
-    def scan_text(self, text: str) -> list[Hit]:
+    def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
         cls = type(self)
         if "_kw_rx" not in cls.__dict__:
             cls._kw_rx = keyword_regex(self.text_keywords)
         if cls._kw_rx is None:
             return []
         hits = []
-        for m in cls._kw_rx.finditer(text):
+        for m in gated_finditer(cls._kw_rx, text):
             kw, sep = m.group("kw"), (m.group("sep") or "").strip()
             if kw.isascii() and len(kw) <= 4 and not sep:
                 continue  # short ASCII keywords ('age', 'sex') need 'age: 35' or 'sex=M'

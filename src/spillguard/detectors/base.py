@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator
 
 from spillguard.detectors.context import FieldContext, name_matches
+from spillguard.detectors.gate import gated_finditer
 
 SEP = "\x00"  # joins the values of a column; no pattern may match across it
 
@@ -130,7 +131,10 @@ class Detector:
         return round(min(conf, 1.0), 2), evidence
 
     # -- free-text path ----------------------------------------------------------
-    def scan_text(self, text: str) -> list[Hit]:
+    def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
+        """Hits in free text. Hits scoring below ``floor`` may be left out: the caller
+        drops them anyway, and skipping them early saves validating every timestamp as
+        a possible birth date."""
         return []
 
 
@@ -152,7 +156,10 @@ class PatternDetector(Detector):
         return cls._compiled
 
     def _candidates(self, text: str) -> Iterator[re.Match]:
-        for m in self.regex().finditer(text):
+        """Pattern matches, only where the gate says one can be (see gate.py); a joined
+        column is cut at SEP (cells), free text at line breaks."""
+        delimiter = SEP if _JOINED[1] is text else "\n"
+        for m in gated_finditer(self.regex(), text, delimiter):
             if SEP not in m.group(0):
                 yield m
 
@@ -185,15 +192,20 @@ class PatternDetector(Detector):
             hits.append(Hit(row, start - off, end - off, v.value, score, v.reason, self.entity))
         return hits, candidates, validated
 
-    def scan_text(self, text: str) -> list[Hit]:
+    def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
         hits = []
+        unsupported_dropped = self.needs_context and floor > self.weak_score
         for m in self._candidates(text):
             start, end, cand = self._span(m)
+            kw = self._keyword_before(text, start) if unsupported_dropped else None
+            if unsupported_dropped and kw is None:
+                continue  # without a keyword its score is weak_score, below the floor
             v = self.validate(cand)
             if v is None:
                 continue
             score, reason = v.score, v.reason
-            kw = self._keyword_before(text, start)
+            if not unsupported_dropped:
+                kw = self._keyword_before(text, start)
             if kw:
                 score, reason = min(1.0, max(score, self.base_score) + 0.15), f"{reason}; keyword '{kw}'"
             elif self.needs_context:

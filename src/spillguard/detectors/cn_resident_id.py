@@ -45,8 +45,8 @@ class CnResidentIdDetector(PatternDetector):
             return Verdict(r.number, 0.95, "MOD 11-2 check, birth date, known region code")
         return Verdict(r.number, 0.75, "MOD 11-2 check, birth date; county code unknown")
 
-    def scan_text(self, text: str):
-        hits = super().scan_text(text)
+    def scan_text(self, text: str, floor: float = 0.0):
+        hits = super().scan_text(text, floor)
         return [replace(h, score=min(h.score, LEGACY_TEXT_CAP)) if len(h.value) == 15 else h for h in hits]
 
     positives = (

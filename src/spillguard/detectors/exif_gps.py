@@ -6,7 +6,7 @@ location data, is never shown (the masker hides it)."""
 
 import base64
 
-from spillguard.detectors._biometric import may_hold_binary, blob
+from spillguard.detectors._biometric import binary_rows, blob
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext
 from spillguard.validators.image_headers import exif_gps
@@ -40,11 +40,10 @@ class ExifGpsDetector(ColumnDetector):
     description = "GPS position in the EXIF header of a JPEG or PNG image"
 
     def scan_column(self, texts, raw, ctx):
-        if not may_hold_binary(texts, raw):
-            return [], 0, 0
         hits: list[Hit] = []
         candidates = 0
-        for i, (t, r) in enumerate(zip(texts, raw)):
+        for i in binary_rows(texts, raw, _IMAGE_MAGICS):
+            t, r = texts[i], raw[i]
             got = blob(t, r, _IMAGE_MAGICS)
             if got is None:
                 continue

@@ -16,6 +16,7 @@ from array import array
 
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, name_matches
+from spillguard.detectors.gate import enabled
 
 DIMS = (128, 256, 512, 1024)
 _SIZES = {w * d for d in DIMS for w in (4, 8)}
@@ -48,6 +49,15 @@ def _floats(t: str | None, r) -> list[float] | None:
     return None
 
 
+_MIN_TEXT = 2 * min(DIMS) - 1  # 128 numbers need 127 commas; base64 needs more
+
+
+def _vector_rows(texts: list[str | None], raw: list) -> list[int]:
+    """Rows ``_floats`` can accept: lists, blobs, and text long enough to hold a vector."""
+    return [i for i, (t, r) in enumerate(zip(texts, raw)) if not enabled()
+            or isinstance(r, (list, tuple, bytes, bytearray, memoryview)) or (t is not None and len(t) >= _MIN_TEXT)]
+
+
 def _decode(b: bytes) -> list[float] | None:
     """The first plausible reading of a blob: float32 or float64, little- then big-endian."""
     for code in ("f", "d"):
@@ -69,7 +79,8 @@ def _verdict(v: list[float]) -> str | None:
 
 def _example(dim: int, norm: float = 1.0) -> list[float]:
     v = [math.sin(i * 12.9898 + dim) for i in range(dim)]
-    return [x * norm / math.sqrt(sum(y * y for y in v)) for x in v]
+    scale = norm / math.sqrt(sum(y * y for y in v))
+    return [x * scale for x in v]
 
 
 _V512, _F32 = _example(512), struct.pack("<512f", *_example(512))
@@ -84,7 +95,8 @@ class FaceEmbeddingDetector(ColumnDetector):
 
     def scan_column(self, texts, raw, ctx):
         hits, candidates = [], 0
-        for i, (t, r) in enumerate(zip(texts, raw)):
+        for i in _vector_rows(texts, raw):
+            t, r = texts[i], raw[i]
             v = _floats(t, r)
             candidates += v is not None
             if v is not None and (why := _verdict(v)):

@@ -13,7 +13,7 @@ the detector checks no image (one warning names ``pip install 'spillguard[faces]
 import base64
 import logging
 
-from spillguard.detectors._biometric import may_hold_binary, blob, digest, fac_2005
+from spillguard.detectors._biometric import binary_rows, blob, digest, fac_2005
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.faces import default_worker
@@ -36,12 +36,11 @@ class FaceImageDetector(ColumnDetector):
     field_names = _PHOTO
 
     def scan_column(self, texts, raw, ctx):
-        if not may_hold_binary(texts, raw):
-            return [], 0, 0
         hits: list[Hit] = []
         images = []
         candidates = 0
-        for i, (t, r) in enumerate(zip(texts, raw)):
+        for i in binary_rows(texts, raw, _IMAGE_MAGICS):
+            t, r = texts[i], raw[i]
             got = blob(t, r, _IMAGE_MAGICS)
             if got is None:
                 continue

@@ -10,6 +10,7 @@ import re
 from spillguard.detectors._vocabulary import VocabularyDetector
 from spillguard.detectors.base import ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, tokens
+from spillguard.detectors.gate import gated_finditer
 
 _N = r"-?\d{1,3}\.\d{3,}"
 _PAIR = re.compile(rf"\(?\s*({_N})\s*[,，\s]\s*({_N})\s*\)?|POINT\s*\(\s*({_N})\s+({_N})\s*\)", re.I)
@@ -91,10 +92,10 @@ class GeoCoordinatesDetector(VocabularyDetector):
             evidence.append("possible coordinates: no telling field name or partner column")
         return round(min(conf, 1.0), 2), evidence
 
-    def scan_text(self, text: str) -> list[Hit]:
+    def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
         hits = []
         for rx, score in ((_TEXT_NAMED, 0.9), (_TEXT_PAIR, 0.85)):
-            for m in rx.finditer(text):
+            for m in gated_finditer(rx, text):
                 before = text[max(0, m.start() - 24) : m.start()].lower()
                 j = _pair(float(m[1]), float(m[2]), score, "coordinates after a keyword")
                 if j and (rx is _TEXT_NAMED or any(k in before for k in _KEYWORDS)):

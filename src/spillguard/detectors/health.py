@@ -28,6 +28,8 @@ class HealthDetector(VocabularyDetector):
                      "medical condition", "icd-10", "icd")
     strong = V.HEALTH
     weak = V.HEALTH_WEAK
+    # a named condition, or an ICD-10 shape ('ı' upper-cases to 'I')
+    value_gate = rf"{_CONDITION.pattern}|^[a-zı]\d\d(?:\.[0-9a-zı]{{1,4}})?$"
 
     def classify(self, value: str) -> Judgement | None:
         key = V.norm(value)

@@ -44,10 +44,10 @@ class IPAddressDetector(PatternDetector):
                 continue
             yield m
 
-    def scan_text(self, text: str) -> list[Hit]:
+    def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
         """A keyword never lifts a non-personal address (loopback, prefix, ...)."""
         out = []
-        for h in super().scan_text(text):
+        for h in super().scan_text(text, floor):
             v = self.validate(text[h.start : h.end])
             out.append(replace(h, score=v.score) if v is not None and v.score < 0.5 else h)
         return out

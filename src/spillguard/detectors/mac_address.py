@@ -35,8 +35,8 @@ class MACAddressDetector(PatternDetector):
         score = 0.6 if "group" in kind else 0.85
         return Verdict(canon, score, kind)
 
-    def scan_text(self, text: str) -> list[Hit]:
-        return [h for h in super().scan_text(text) if not (h.reason.startswith(_BARE) and h.score < 0.5)]
+    def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
+        return [h for h in super().scan_text(text, floor) if not (h.reason.startswith(_BARE) and h.score < 0.5)]
 
     positives = (
         Example("00:1A:2B:3C:4D:5E", field="mac"),

@@ -30,7 +30,7 @@ class TextScanner:
         self.tally.nonempty += 1 if text.strip() else 0
         tagged: list[tuple[Hit, Detector]] = []
         for det in self.detectors:
-            for h in det.scan_text(text):
+            for h in det.scan_text(text, self.min_confidence):
                 if h.score >= self.min_confidence:
                     tagged.append((h, det))
         newlines: list[int] | None = None

@@ -4,6 +4,8 @@ ISO 7064 mod 97-10 over the rearranged number. A never-raising wrapper around
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum import iban as _iban
 
 
@@ -17,6 +19,11 @@ def validate(text: str, check_country: bool = True) -> str | None:
     some countries a bank registry that can lag behind real banks)."""
     if not isinstance(text, str) or not text or len(text) > 64 or not text.isascii():
         return None
+    return _validate(text, bool(check_country))
+
+
+@lru_cache(maxsize=4096)  # the IBAN detector asks up to three times per candidate
+def _validate(text: str, check_country: bool) -> str | None:
     try:
         return _iban.validate(text, check_country=check_country)
     except Exception:  # noqa: BLE001 - stdnum raises ValidationError, guard the rest

@@ -1,0 +1,140 @@
+"""Gates (detectors/gate.py) must only make scans faster, never change what they find:
+each gate matches wherever its detector's regex does, and gated scans equal ungated ones
+on the detectors' own examples, on mixed documents and on the bundled sample stores."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from spillguard import Settings, scan
+from spillguard.detectors import gate, registry
+from spillguard.detectors._vocabulary import VocabularyDetector, keyword_regex
+from spillguard.detectors.base import PatternDetector
+from spillguard.detectors.gate import automaton_pattern
+from spillguard.models import Batch
+from tests.pipeline import run_batches
+
+STORES = Path(__file__).resolve().parents[2] / "samples" / "stores"
+PATTERN_DETECTORS = [d for d in registry() if isinstance(d, PatternDetector)]
+# a vocabulary detector's free-text gate is its keyword regex
+KEYWORD_REGEXES = [(d.id, keyword_regex(d.text_keywords)) for d in registry()
+                   if isinstance(d, VocabularyDetector) and d.text_keywords]
+ALL_REGEXES = [(d.id, d.regex()) for d in PATTERN_DETECTORS] + KEYWORD_REGEXES
+
+
+def _gate(rx: re.Pattern) -> str | None:
+    return automaton_pattern(rx.pattern, rx.flags & ~re.UNICODE)
+
+
+def _example_texts() -> list[str]:
+    out = []
+    for d in registry():
+        for e in d.positives + d.negatives:
+            if isinstance(e.value, (str, int, float)):
+                out.append(str(e.value))
+    return out
+
+
+def test_every_regex_has_a_gate_except_the_line_spanning_mrz():
+    ungated = sorted(i for i, rx in ALL_REGEXES if _gate(rx) is None)
+    assert ungated == ["passport-mrz"]
+
+
+def _assert_gate_marks_every_match(texts: list[str]) -> None:
+    for det_id, rx in ALL_REGEXES:
+        g = _gate(rx)
+        if g is None:
+            continue
+        matched = [m.group(0) for t in texts for m in rx.finditer(t)]
+        if not matched:
+            continue
+        marks = pc.match_substring_regex(pa.array(matched), g).to_pylist()
+        missed = [i for i, ok in enumerate(marks) if not ok]
+        assert not missed, f"{det_id}: gate misses {len(missed)} of {len(matched)} matches"
+
+
+def test_gates_mark_every_match_in_the_detectors_examples():
+    _assert_gate_marks_every_match(_example_texts())
+
+
+_ALPHABET = st.sampled_from(list("0123456789０１２３４５６７８９ -.:/()+@_Xx\u200babcdefABCDEF身份证号手机民族党员住址"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_ALPHABET, min_size=1, max_size=40), min_size=1, max_size=8))
+def test_gates_mark_every_match_in_random_text(parts):
+    _assert_gate_marks_every_match([" ".join(parts), "".join(parts)])
+
+
+def _findings(batches, kind):
+    return sorted((f.field or "", f.entity, f.count, f.distinct, f.records, f.confidence, f.detector)
+                  for f in run_batches(batches, kind=kind))
+
+
+def _document(seed: int) -> str:
+    """Every example text on a line of its own, shuffled between filler lines, long enough
+    (> MIN_GATED_CHARS) for the gates to be used."""
+    rng = random.Random(seed)
+    lines = _example_texts() * 3 + [f"INFO job {i} done in {rng.randint(1, 999)} ms" for i in range(300)]
+    rng.shuffle(lines)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_gated_text_scan_equals_ungated(seed):
+    doc = _document(seed)
+    assert len(doc) > gate.MIN_GATED_CHARS
+    batch = [Batch(text=doc, records=doc.count("\n"))]
+    gated = _findings(batch, "text")
+    with gate.disabled():
+        ungated = _findings(batch, "text")
+    assert gated == ungated and gated
+
+
+def test_gated_column_scan_equals_ungated():
+    """Each field example as a column, its values mixed with other examples and fillers."""
+    rng = random.Random(7)
+    columns: dict[str, list] = {}
+    pool = _example_texts()
+    for d in registry():
+        for e in d.positives + d.negatives:
+            if e.field is None:
+                continue
+            values = [e.value if rng.random() < 0.6 else rng.choice(pool + [None, "", "ok"]) for _ in range(150)]
+            columns[f"{e.field}#{len(columns)}"] = values
+    batch = [Batch(columns, records=150)]
+    gated = _findings(batch, "records")
+    with gate.disabled():
+        ungated = _findings(batch, "records")
+    assert gated == ungated and gated
+
+
+def _sample_findings():
+    return sorted((f.path, f.container or "", f.field or "", f.entity, f.count, f.distinct, f.confidence)
+                  for f in scan(Settings(targets=[str(STORES)], sample_size=0)).findings)
+
+
+def test_gated_scan_of_the_sample_stores_equals_ungated(monkeypatch):
+    monkeypatch.setenv("SPILLGUARD_KEY", "gate-test-key-0123456789")
+    gated = _sample_findings()
+    with gate.disabled():
+        ungated = _sample_findings()
+    assert gated == ungated and len(gated) > 50
+
+
+@pytest.mark.parametrize("det", registry(), ids=lambda d: d.id)
+def test_a_floor_only_leaves_out_hits_below_it(det):
+    """scan_text(text, floor) may skip work (a birth date without a keyword is not even
+    validated when weak scores fall below the floor) but keeps every hit of
+    scan_text(text) that reaches the floor."""
+    doc = _document(3)
+    for floor in (0.25, 0.5, 0.8):
+        kept = [h for h in det.scan_text(doc, floor) if h.score >= floor]
+        assert kept == [h for h in det.scan_text(doc) if h.score >= floor]
