@@ -216,6 +216,22 @@ def test_phone_agrees_with_phonenumbers_on_cn_mobiles(rest, second):
         assert info.e164 == "+86" + number
 
 
+@settings(max_examples=400)
+@given(st.sampled_from(["+1", "+44", "+49", "+86", "+852", "+886", "+7", "+91", "+800", "+882", "0", "00", ""]),
+       st.text(alphabet="0123456789", min_size=4, max_size=13))
+def test_phone_validity_is_phonenumbers_is_valid_number(prefix, digits):
+    """validate() asks number_type() once instead of is_valid_number() and number_type():
+    the answer must be the same for any number, international or national."""
+    text = prefix + digits
+    t = "+" + text[2:] if text.startswith("00") and not text.startswith("000") else text
+    try:
+        num = phonenumbers.parse(t, None if t.startswith("+") else "CN")
+        expected = phonenumbers.is_valid_number(num)
+    except phonenumbers.NumberParseException:
+        expected = False
+    assert (phone.validate(text) is not None) == expected
+
+
 @given(anything)
 def test_phone_never_raises(text):
     phone.validate(text)

@@ -18,7 +18,7 @@ from typing import Any
 
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import marked
+from spillguard.detectors.gate import rows_where
 from spillguard.validators.biometric_records import MAX_BYTES, parse
 
 _WS = re.compile(r"\s+")
@@ -71,10 +71,7 @@ def binary_rows(texts: list[str | None], raw: list[Any], magics: tuple[bytes, ..
     ``magics`` encoded (one RE2 pass over the column, see gate.py)."""
     if not may_hold_binary(texts, raw):
         return []
-    rows = {i for i, r in enumerate(raw) if isinstance(r, (bytes, bytearray, memoryview)) or isinstance(r, str)
-            and texts[i] is None}
-    rows.update(marked(texts, _encoded_gate(magics)).tolist())
-    return sorted(rows)
+    return rows_where(texts, raw, _encoded_gate(magics), (bytes, bytearray, memoryview))
 
 
 @lru_cache(maxsize=64)

@@ -16,7 +16,7 @@ from array import array
 
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import enabled
+from spillguard.detectors.gate import rows_where
 
 DIMS = (128, 256, 512, 1024)
 _SIZES = {w * d for d in DIMS for w in (4, 8)}
@@ -54,8 +54,7 @@ _MIN_TEXT = 2 * min(DIMS) - 1  # 128 numbers need 127 commas; base64 needs more
 
 def _vector_rows(texts: list[str | None], raw: list) -> list[int]:
     """Rows ``_floats`` can accept: lists, blobs, and text long enough to hold a vector."""
-    return [i for i, (t, r) in enumerate(zip(texts, raw)) if not enabled()
-            or isinstance(r, (list, tuple, bytes, bytearray, memoryview)) or (t is not None and len(t) >= _MIN_TEXT)]
+    return rows_where(texts, raw, rf"(?s)^.{{{_MIN_TEXT}}}", (list, tuple, bytes, bytearray, memoryview))
 
 
 def _decode(b: bytes) -> list[float] | None:

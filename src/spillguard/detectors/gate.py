@@ -375,3 +375,16 @@ def marked(values: list[str | None], gate: str) -> np.ndarray:
         return np.arange(len(values))  # no UTF-8 form: let the detector look at every value
     hits = pc.fill_null(pc.match_substring_regex(arr, gate), False)
     return np.flatnonzero(hits.to_numpy(zero_copy_only=False))
+
+
+def rows_where(texts: list[str | None], raw: list, gate: str | None, raw_types: tuple[type, ...] = ()) -> list[int]:
+    """Rows whose raw value is one of ``raw_types`` or whose text ``gate`` marks; every row
+    when gating is off."""
+    if not _ON[0]:
+        return list(range(len(texts)))
+    rows: set[int] = set()
+    if raw_types and any(issubclass(t, raw_types) for t in set(map(type, raw))):
+        rows.update(i for i, r in enumerate(raw) if isinstance(r, raw_types))
+    if gate is not None:
+        rows.update(marked(texts, gate).tolist())
+    return sorted(rows)

@@ -10,7 +10,7 @@ import re
 from spillguard.detectors._vocabulary import VocabularyDetector
 from spillguard.detectors.base import ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, tokens
-from spillguard.detectors.gate import gated_finditer
+from spillguard.detectors.gate import automaton_pattern, gated_finditer, rows_where
 
 _N = r"-?\d{1,3}\.\d{3,}"
 _PAIR = re.compile(rf"\(?\s*({_N})\s*[,，\s]\s*({_N})\s*\)?|POINT\s*\(\s*({_N})\s+({_N})\s*\)", re.I)
@@ -73,7 +73,10 @@ class GeoCoordinatesDetector(VocabularyDetector):
     def scan_column(self, texts, raw, ctx):
         named, half_ = self.field_name(ctx) is not None, half(ctx.path, ctx.siblings)
         hits, candidates = [], 0
-        for i, (t, r) in enumerate(zip(texts, raw)):
+        gate = None if half_ else automaton_pattern(_PAIR.pattern, _PAIR.flags & ~re.UNICODE)
+        rows = range(len(texts)) if half_ else rows_where(texts, raw, gate, (list, tuple))
+        for i in rows:
+            t, r = texts[i], raw[i]
             j = self._judge(t, r, named, half_)
             candidates += j is not None
             if j:
