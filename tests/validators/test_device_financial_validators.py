@@ -289,3 +289,25 @@ def test_iban_agrees_with_stdnum_on_generated_numbers(country, data):
 def test_iban_never_raises(text):
     iban.validate(text)
     iban.validate(text, check_country=False)
+
+
+# -- IPv4 fast path -----------------------------------------------------------------------
+@settings(max_examples=500)
+@given(st.tuples(*[st.sampled_from([0, 1, 9, 10, 100, 127, 169, 172, 192, 198, 203, 224, 240, 254, 255])
+                   | st.integers(0, 300) for _ in range(4)]), st.booleans())
+def test_ipv4_fast_path_agrees_with_ipaddress(octets, zero_pad):
+    text = ".".join(f"{o:02d}" if zero_pad and o < 10 else str(o) for o in octets)
+    assert ip.validate(text) == ip.parse(text)
+
+
+def test_only_the_fine_blocks_hold_special_ranges_narrower_than_a_slash_24():
+    """The fast path caches scope per /24; that is exact only if every special range of
+    ipaddress narrower than /24 lies in FINE_BLOCKS (checked against this Python's tables)."""
+    import ipaddress as ipa
+
+    c = ipa._IPv4Constants
+    nets = [n for v in vars(c).values() for n in (v if isinstance(v, list) else [v])
+            if isinstance(n, ipa.IPv4Network)] + [ipa.ip_network("255.255.255.255/32")]
+    nets += [ipa.ip_network(f"{c._unspecified_address}/32")]
+    fine = {tuple(int(x) for x in str(n.network_address).split(".")[:3]) for n in nets if n.prefixlen > 24}
+    assert fine and fine <= ip.FINE_BLOCKS

@@ -8,6 +8,7 @@ multicast addresses and network prefixes identify nobody."""
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import NamedTuple
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
@@ -41,8 +42,40 @@ def _scope(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     return "reserved"
 
 
+# /24 blocks that hold a special range finer than /24 (0.0.0.0 unspecified, 192.0.0.0/29
+# and friends, the broadcast address); every other /24 has one scope throughout.
+# tests/validators/test_device_financial_validators.py checks this against ipaddress.
+FINE_BLOCKS = frozenset({(0, 0, 0), (192, 0, 0), (255, 255, 255)})
+
+
+@lru_cache(maxsize=1 << 16)
+def _block_scope(a: int, b: int, c: int) -> str:
+    return _scope(ipaddress.IPv4Address(f"{a}.{b}.{c}.1"))
+
+
+def _dotted_quad(text: str) -> IPInfo | None:
+    """The common case, a plain IPv4 host address, without ipaddress's per-call cost
+    (its scope properties test a list of networks each): the scope of its /24, cached.
+    None when ``text`` is anything else (the full parser decides)."""
+    parts = text.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 and (p[0] != "0" or p == "0") for p in parts):
+        return None
+    a, b, c, d = map(int, parts)
+    if max(a, b, c, d) > 255 or (a, b, c) in FINE_BLOCKS:
+        return None
+    return IPInfo(text, 4, _block_scope(a, b, c), False)
+
+
 def validate(text: str) -> IPInfo | None:
     """Parse ``text`` (whole string) as an IP address or interface; None when invalid."""
+    if not isinstance(text, str) or not text or len(text) > 80 or not text.isascii():
+        return None
+    fast = _dotted_quad(text)
+    return fast if fast is not None else parse(text)
+
+
+def parse(text: str) -> IPInfo | None:
+    """``validate`` through ``ipaddress`` alone (also the reference the fast path is tested against)."""
     if not isinstance(text, str) or not text or len(text) > 80 or not text.isascii():
         return None
     try:
