@@ -47,7 +47,8 @@ class AddressDetector(VocabularyDetector):
     text_keywords = ("住址", "地址", "家庭住址", "户籍地址", "现住址", "居住地", "户籍地", "住在",
                      "address", "addr", "lives at", "resides at")
     unnamed_shape = 0.7
-    value_gate = r"[a-z\u4e00-\u9fff]"  # four CJK characters or a Western street shape
+    # on the normalised (casefolded) value: four CJK characters, or the Western shape
+    value_gate = rf"(?:[\u4e00-\u9fff].*){{4}}|(?i:{_WESTERN.pattern})"
 
     def classify(self, value: str) -> Judgement | None:
         s = " ".join(value.split())

@@ -22,7 +22,7 @@ class AgeDetector(VocabularyDetector):
     # Not a bare English "age": HTTP logs carry "Age: 60" and "max-age=60" headers.
     text_keywords = ("年龄", "年纪", "nl", "patient age", "guest age", "age in years", "age (years)")
     unnamed = False
-    value_gate = r"\d"
+    value_gate = rf"(?i)^(?:{_AGE.pattern})$"  # classify() fullmatches _AGE
 
     def classify(self, value: str) -> Judgement | None:
         m = _AGE.fullmatch(value.strip())

@@ -32,7 +32,9 @@ class IBANDetector(PatternDetector):
         rx = self.regex()
         for m in super()._candidates(text):
             start, end, cand = self._span(m)
-            if iban.validate(cand, check_country=False) is not None:
+            # the national check first: validate() asks the same (cached), so a valid
+            # IBAN costs one stdnum call, not two
+            if iban.validate(cand) is not None or iban.validate(cand, check_country=False) is not None:
                 yield m
                 continue
             # retry without trailing separated groups; stop at the shortest IBAN (15)

@@ -48,7 +48,8 @@ class PersonNameDetector(VocabularyDetector):
                        "名称", "用户名", "昵称", "文件名", "主机名", "账号",
                        "hpys", "csys", "color", "colour", "颜色")  # plate/body colour: 黄色 starts with a surname
     unnamed_strong = 0.6
-    value_gate = r"[a-z\u4e00-\u9fff]"  # every name shape has a Latin letter or a CJK character
+    # every name shape is letters (CJK or Latin), blanks, dots, hyphens and apostrophes only
+    value_gate = r"^[\u4e00-\u9fffa-z\s·•．・‧.'\-]+$"
     # key=value in logs: "user=阿布拉·麦麦提", "姓名：张伟" (the value must still be name-shaped)
     text_keywords = ("姓名", "联系人", "户主", "旅客", "住客", "name", "user", "xm", "guest", "customer", "passenger")
 
