@@ -144,6 +144,9 @@ class PatternDetector(Detector):
     base_score: ClassVar[float] = 0.85  # score of a validated candidate without context
     weak_score: ClassVar[float] = 0.3  # score when needs_context and no context is found
     _compiled: ClassVar[re.Pattern | None] = None
+    # RE2 pattern marking every line/cell a match touches; None: the pattern rewritten
+    # (gate.automaton_pattern). Needed only for patterns that span lines.
+    gate: ClassVar[str | None] = None
 
     def validate(self, candidate: str) -> Verdict | None:
         """Decide a candidate. None rejects it. Default: accept with base_score."""
@@ -159,7 +162,7 @@ class PatternDetector(Detector):
         """Pattern matches, only where the gate says one can be (see gate.py); a joined
         column is cut at SEP (cells), free text at line breaks."""
         delimiter = SEP if _JOINED[1] is text else "\n"
-        for m in gated_finditer(self.regex(), text, delimiter):
+        for m in gated_finditer(self.regex(), text, delimiter, self.gate):
             if SEP not in m.group(0):
                 yield m
 

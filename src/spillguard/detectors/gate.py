@@ -336,21 +336,21 @@ def segments(text: str, delimiter: str) -> Segments | None:
     return seg
 
 
-def windows(text: str, rx: re.Pattern, delimiter: str = "\n") -> list[tuple[int, int]]:
+def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None = None) -> list[tuple[int, int]]:
     """Where ``rx`` may match in ``text``: the whole text when it is short or ``rx`` has
-    no gate."""
+    no gate. ``gate`` overrides the rewritten pattern."""
     if len(text) < MIN_GATED_CHARS or not _ON[0]:
         return [(0, len(text))]
-    gate = automaton_pattern(rx.pattern, rx.flags & ~re.UNICODE)
+    gate = gate or automaton_pattern(rx.pattern, rx.flags & ~re.UNICODE)
     seg = segments(text, delimiter) if gate is not None else None
     if seg is None:
         return [(0, len(text))]
     return seg.windows(gate)
 
 
-def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n"):
+def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str | None = None):
     """``rx.finditer(text)``, restricted to the segments its gate marks."""
-    for pos, end in windows(text, rx, delimiter):
+    for pos, end in windows(text, rx, delimiter, gate):
         yield from rx.finditer(text, pos, end)
 
 
