@@ -300,9 +300,10 @@ def test_ipv4_fast_path_agrees_with_ipaddress(octets, zero_pad):
     assert ip.validate(text) == ip.parse(text)
 
 
-def test_only_the_fine_blocks_hold_special_ranges_narrower_than_a_slash_24():
-    """The fast path caches scope per /24; that is exact only if every special range of
-    ipaddress narrower than /24 lies in FINE_BLOCKS (checked against this Python's tables)."""
+def test_only_the_fine_blocks_hold_special_ranges_narrower_than_a_slash_16_or_24():
+    """The fast path caches scope per /16 (per /24 inside FINE_16); that is exact only if
+    every special range of ipaddress narrower than /16 lies in FINE_16 and every one
+    narrower than /24 in FINE_BLOCKS (checked against this Python's tables)."""
     import ipaddress as ipa
 
     c = ipa._IPv4Constants
@@ -311,3 +312,5 @@ def test_only_the_fine_blocks_hold_special_ranges_narrower_than_a_slash_24():
     nets += [ipa.ip_network(f"{c._unspecified_address}/32")]
     fine = {tuple(int(x) for x in str(n.network_address).split(".")[:3]) for n in nets if n.prefixlen > 24}
     assert fine and fine <= ip.FINE_BLOCKS
+    fine16 = {tuple(int(x) for x in str(n.network_address).split(".")[:2]) for n in nets if n.prefixlen > 16}
+    assert fine16 and fine16 <= ip.FINE_16 and {b[:2] for b in ip.FINE_BLOCKS} <= ip.FINE_16

@@ -29,6 +29,7 @@ from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.gate import gated_finditer
 
 SEP = "\x00"  # joins the values of a column; no pattern may match across it
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,23 @@ class PatternDetector(Detector):
         """Decide a candidate. None rejects it. Default: accept with base_score."""
         return Verdict(candidate, self.base_score, "pattern")
 
+    MEMO_SIZE: ClassVar[int] = 4096
+
+    def _validated(self, candidate: str) -> Verdict | None:
+        """``validate``, remembered for the last few thousand distinct candidates: real
+        logs and tables repeat the same addresses, phones and IDs, and validate() (a
+        checksum, a number-plan lookup) costs far more than a dict lookup. In memory
+        only, per process; cleared whole when full so it stays bounded."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__["_memo"] = {}
+        v = memo.get(candidate, _UNSEEN)
+        if v is _UNSEEN:
+            if len(memo) >= self.MEMO_SIZE:
+                memo.clear()
+            v = memo[candidate] = self.validate(candidate)
+        return v
+
     @classmethod
     def regex(cls) -> re.Pattern:
         if cls.__dict__.get("_compiled") is None:
@@ -183,7 +201,7 @@ class PatternDetector(Detector):
         for m in self._candidates(joined):
             start, end, cand = self._span(m)
             candidates += 1
-            v = self.validate(cand)
+            v = self._validated(cand)
             if v is None:
                 continue
             validated += 1
@@ -203,7 +221,7 @@ class PatternDetector(Detector):
             kw = self._keyword_before(text, start) if unsupported_dropped else None
             if unsupported_dropped and kw is None:
                 continue  # without a keyword its score is weak_score, below the floor
-            v = self.validate(cand)
+            v = self._validated(cand)
             if v is None:
                 continue
             score, reason = v.score, v.reason

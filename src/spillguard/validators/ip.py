@@ -42,15 +42,18 @@ def _scope(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     return "reserved"
 
 
-# /24 blocks that hold a special range finer than /24 (0.0.0.0 unspecified, 192.0.0.0/29
-# and friends, the broadcast address); every other /24 has one scope throughout.
-# tests/validators/test_device_financial_validators.py checks this against ipaddress.
+# The special ranges (private, loopback, documentation, ...) are whole /16s or coarser,
+# except inside the /16s of FINE_16, where they are whole /24s except inside FINE_BLOCKS
+# (0.0.0.0 unspecified, 192.0.0.0/29 and friends, the broadcast address). So the scope of
+# an address is the scope of its /16 or /24, cached.
+# tests/validators/test_device_financial_validators.py checks both sets against ipaddress.
+FINE_16 = frozenset({(0, 0), (192, 0), (198, 51), (203, 0), (255, 255)})
 FINE_BLOCKS = frozenset({(0, 0, 0), (192, 0, 0), (255, 255, 255)})
 
 
 @lru_cache(maxsize=1 << 16)
 def _block_scope(a: int, b: int, c: int) -> str:
-    return _scope(ipaddress.IPv4Address(f"{a}.{b}.{c}.1"))
+    return _scope(ipaddress.IPv4Address(f"{a}.{b}.{c}.1"))  # .1: never the unspecified .0.0.0
 
 
 def _dotted_quad(text: str) -> IPInfo | None:
@@ -63,7 +66,7 @@ def _dotted_quad(text: str) -> IPInfo | None:
     a, b, c, d = map(int, parts)
     if max(a, b, c, d) > 255 or (a, b, c) in FINE_BLOCKS:
         return None
-    return IPInfo(text, 4, _block_scope(a, b, c), False)
+    return IPInfo(text, 4, _block_scope(a, b, c if (a, b) in FINE_16 else 0), False)
 
 
 def validate(text: str) -> IPInfo | None:
