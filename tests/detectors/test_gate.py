@@ -84,7 +84,10 @@ def _document(seed: int) -> str:
     """Every example text on a line of its own, shuffled between filler lines, long enough
     (> MIN_GATED_CHARS) for the gates to be used."""
     rng = random.Random(seed)
-    lines = _example_texts() * 3 + [f"INFO job {i} done in {rng.randint(1, 999)} ms" for i in range(300)]
+    # keywords a line or more before their value: the keyword gate must reach them
+    across = ["出生日期：\n1985-06-15", "date of birth\n\n\n15/06/1985", "IMEI\n490154203237518",
+              "imsi:\n\n460001234567890", "DOB: 1985-06-15 " + "x" * 60 + "\n1990-01-01"]
+    lines = _example_texts() * 3 + across * 3 + [f"INFO job {i} done in {rng.randint(1, 999)} ms" for i in range(300)]
     rng.shuffle(lines)
     return "\n".join(lines) + "\n"
 

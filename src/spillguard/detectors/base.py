@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator
 
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import gated_finditer
+from spillguard.detectors.gate import gated_finditer, literal_gate
 
 SEP = "\x00"  # joins the values of a column; no pattern may match across it
 _UNSEEN = object()
@@ -176,11 +176,18 @@ class PatternDetector(Detector):
             cls._compiled = re.compile(cls.pattern, cls.flags)
         return cls._compiled
 
-    def _candidates(self, text: str) -> Iterator[re.Match]:
+    def _candidates(self, text: str, keyed: bool = False) -> Iterator[re.Match]:
         """Pattern matches, only where the gate says one can be (see gate.py); a joined
-        column is cut at SEP (cells), free text at line breaks."""
+        column is cut at SEP (cells), free text at line breaks. ``keyed``: only matches
+        that can have a text keyword before them (lines with a keyword, and those right
+        after)."""
         delimiter = SEP if _JOINED[1] is text else "\n"
-        for m in gated_finditer(self.regex(), text, delimiter, self.gate):
+        if keyed:
+            found = gated_finditer(self.regex(), text, delimiter, literal_gate(self.text_keywords),
+                                   self.keyword_window + 1)
+        else:
+            found = gated_finditer(self.regex(), text, delimiter, self.gate)
+        for m in found:
             if SEP not in m.group(0):
                 yield m
 
@@ -216,7 +223,7 @@ class PatternDetector(Detector):
     def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
         hits = []
         unsupported_dropped = self.needs_context and floor > self.weak_score
-        for m in self._candidates(text):
+        for m in self._candidates(text, keyed=unsupported_dropped and bool(self.text_keywords)):
             start, end, cand = self._span(m)
             kw = self._keyword_before(text, start) if unsupported_dropped else None
             if unsupported_dropped and kw is None:

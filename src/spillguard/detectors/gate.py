@@ -297,15 +297,23 @@ class Segments:
         self.cells = cells
         lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False).astype(np.int64)
         self.starts = np.concatenate(([0], np.cumsum(lengths + len(delimiter))))  # +1 past the end
-        self._windows: dict[str, list[tuple[int, int]]] = {}
+        self._windows: dict[tuple[str, int], list[tuple[int, int]]] = {}
 
-    def windows(self, gate: str) -> list[tuple[int, int]]:
+    def windows(self, gate: str, reach: int = 0) -> list[tuple[int, int]]:
         """(pos, endpos) runs of consecutive marked segments; endpos takes in the
-        delimiter after the run so that lookaheads see the real next character."""
-        got = self._windows.get(gate)
+        delimiter after the run so that lookaheads see the real next character.
+        ``reach`` also marks the segments that start within that many characters after
+        a marked one (a keyword gate: the value follows the keyword)."""
+        got = self._windows.get((gate, reach))
         if got is not None:
             return got
         marked = np.flatnonzero(pc.match_substring_regex(self.cells, gate).to_numpy(zero_copy_only=False))
+        if reach and len(marked):
+            last = np.searchsorted(self.starts, self.starts[marked + 1] + reach, side="right") - 1
+            cover = np.zeros(len(self.starts) + 1, dtype=np.int64)
+            np.add.at(cover, marked, 1)
+            np.add.at(cover, np.minimum(last, len(self.starts) - 2) + 1, -1)
+            marked = np.flatnonzero(np.cumsum(cover)[: len(self.starts) - 1] > 0)
         out: list[tuple[int, int]] = []
         if len(marked):
             # a new window only after a gap of more than MERGE_GAP characters: scanning a
@@ -316,7 +324,7 @@ class Segments:
             lasts = np.concatenate((marked[breaks], [marked[-1]]))
             n = len(self.text)
             out = [(int(s), min(n, int(e))) for s, e in zip(self.starts[firsts], self.starts[lasts + 1])]
-        self._windows[gate] = out
+        self._windows[(gate, reach)] = out
         return out
 
 
@@ -336,21 +344,22 @@ def segments(text: str, delimiter: str) -> Segments | None:
     return seg
 
 
-def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None = None) -> list[tuple[int, int]]:
+def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None = None,
+            reach: int = 0) -> list[tuple[int, int]]:
     """Where ``rx`` may match in ``text``: the whole text when it is short or ``rx`` has
-    no gate. ``gate`` overrides the rewritten pattern."""
+    no gate. ``gate`` overrides the rewritten pattern; ``reach``: see Segments.windows."""
     if len(text) < MIN_GATED_CHARS or not _ON[0]:
         return [(0, len(text))]
     gate = gate or automaton_pattern(rx.pattern, rx.flags & ~re.UNICODE)
     seg = segments(text, delimiter) if gate is not None else None
     if seg is None:
         return [(0, len(text))]
-    return seg.windows(gate)
+    return seg.windows(gate, reach)
 
 
-def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str | None = None):
+def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str | None = None, reach: int = 0):
     """``rx.finditer(text)``, restricted to the segments its gate marks."""
-    for pos, end in windows(text, rx, delimiter, gate):
+    for pos, end in windows(text, rx, delimiter, gate, reach):
         yield from rx.finditer(text, pos, end)
 
 
@@ -388,3 +397,10 @@ def rows_where(texts: list[str | None], raw: list, gate: str | None, raw_types: 
     if gate is not None:
         rows.update(marked(texts, gate).tolist())
     return sorted(rows)
+
+
+def literal_gate(words: tuple[str, ...]) -> str:
+    """RE2 for any of ``words``, ignoring case (ASCII punctuation hex-escaped)."""
+    def esc(w: str) -> str:
+        return "".join(c if c.isalnum() or not c.isascii() else f"\\x{{{ord(c):02x}}}" for c in w)
+    return "(?i)" + "|".join(esc(w) for w in sorted(words, key=len, reverse=True))

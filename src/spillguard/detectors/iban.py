@@ -28,9 +28,9 @@ class IBANDetector(PatternDetector):
         r"(?![0-9A-Za-z])"
     )
 
-    def _candidates(self, text: str) -> Iterator[re.Match]:
+    def _candidates(self, text: str, keyed: bool = False) -> Iterator[re.Match]:
         rx = self.regex()
-        for m in super()._candidates(text):
+        for m in super()._candidates(text, keyed):
             start, end, cand = self._span(m)
             # the national check first: validate() asks the same (cached), so a valid
             # IBAN costs one stdnum call, not two

@@ -38,8 +38,8 @@ class IPAddressDetector(PatternDetector):
         r")(?![0-9A-Za-z:]|\.\d)"
     )
 
-    def _candidates(self, text: str) -> Iterator[re.Match]:
-        for m in super()._candidates(text):
+    def _candidates(self, text: str, keyed: bool = False) -> Iterator[re.Match]:
+        for m in super()._candidates(text, keyed):
             if _VERSION.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
             yield m
