@@ -30,6 +30,7 @@ def tokens(name: str) -> tuple[str, ...]:
     return tuple(t.lower() for t in _SPLIT.split(spaced) if t)
 
 
+@lru_cache(maxsize=16384)  # asked per detector, column and batch with the same names
 def name_matches(name: str | None, keywords: tuple[str, ...]) -> str | None:
     """The first keyword the field name carries, or None."""
     if not name or not keywords:
