@@ -143,3 +143,19 @@ def test_a_floor_only_leaves_out_hits_below_it(det):
     for floor in (0.25, 0.5, 0.8):
         kept = [h for h in det.scan_text(doc, floor) if h.score >= floor]
         assert kept == [h for h in det.scan_text(doc) if h.score >= floor]
+
+
+def test_the_union_pass_learnt_from_earlier_chunks_changes_nothing(monkeypatch):
+    """Free text: gates asked for on earlier chunks run first as one union pass; each
+    gate then looks only at the lines the union marked."""
+    monkeypatch.setattr(gate, "_TEXT_GATES", set())
+    doc = _document(5)
+    batch = [Batch(text=doc, records=doc.count("\n"))]
+    first = _findings(batch, "text")
+    assert gate._TEXT_GATES  # learnt
+    seg = gate.segments(doc + " ", "\n")  # a new chunk: cut with the union
+    assert seg is not None and seg.members == frozenset(gate._TEXT_GATES) and 0 < len(seg.pre) < len(seg.starts) - 1
+    second = _findings([Batch(text=doc + " ", records=doc.count("\n"))], "text")
+    with gate.disabled():
+        ungated = _findings(batch, "text")
+    assert first == second == ungated
