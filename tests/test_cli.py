@@ -110,3 +110,28 @@ def test_when_readme_is_read_then_every_scan_option_is_documented():
         for opt in getattr(param, "opts", []):
             if opt.startswith("--"):
                 assert opt in readme, f"{opt} is not documented in README.md"
+
+
+@pytest.mark.parametrize("cap,status,records", [("200", "partial", None), ("0", "complete", 20), ("2G", "complete", 20)])
+def test_when_max_file_size_is_set_then_files_are_read_up_to_it(roll, tmp_path, cap, status, records):
+    out = tmp_path / "r.json"
+    run("scan", str(roll), "--max-file-size", cap, "--sample-size", "0", "--output", str(out), "--fail-on", "never", "-q")
+    cov = json.loads(out.read_text(encoding="utf-8"))["coverage"][0]
+    assert cov["status"] == status
+    if records is None:
+        assert "size_limit" in cov["reason"] and 0 < cov["records"] < 20
+    else:
+        assert cov["records"] == records
+
+
+def test_when_max_file_size_is_not_a_size_then_exit_2(roll):
+    proc = run("scan", str(roll), "--max-file-size", "lots")
+    assert proc.returncode == 2 and "not a size" in proc.stderr
+
+
+def test_sizes_parse_in_binary_units():
+    from spillguard.cli.sizes import parse_size
+
+    assert parse_size("2G") == 2 * 1024**3 and parse_size("500m") == 500 * 1024**2
+    assert parse_size("64KiB") == 65536 and parse_size("1.5T") == int(1.5 * 1024**4) and parse_size("123") == 123
+    assert parse_size("0") == sys.maxsize

@@ -17,8 +17,9 @@ import click
 from spillguard import __version__
 from spillguard.cli.output import format_for, write_atomic
 from spillguard.cli.progress import live_progress
+from spillguard.cli.sizes import ByteSize
 from spillguard.errors import ConfigError
-from spillguard.settings import Settings
+from spillguard.settings import Limits, Settings
 from spillguard.severity import at_or_above
 
 EXIT_FINDINGS, EXIT_USAGE, EXIT_NO_TARGET = 1, 2, 3
@@ -69,8 +70,10 @@ def _common(f):
 @click.option("--master", metavar="URL", help="Spark master for --engine spark (local[2], spark://host:7077, yarn).")
 @click.option("--jobs", type=int, default=1, show_default=True,
               help="Worker processes for files, directories and s3:// (one file per task).")
+@click.option("--max-file-size", type=ByteSize(), default="2G", show_default=True,
+              help="Read files and objects up to this size (500M, 10G; 0 = whole files).")
 def scan(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_default_credentials, quiet,
-         verbose, sample_size, min_confidence, include, exclude, no_checks, engine, master, jobs):
+         verbose, sample_size, min_confidence, include, exclude, no_checks, engine, master, jobs, max_file_size):
     """Scan TARGETS (files, directories, database/bucket URIs) for personal data and exposure."""
     if master and engine != "spark":
         raise click.BadParameter("--master needs --engine spark", param_hint="--master")
@@ -78,7 +81,7 @@ def scan(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_def
         sample_size=sample_size, min_confidence=min_confidence, include=list(include),
         exclude=list(exclude), endpoint_url=endpoint_url, credentials_file=credentials_file,
         try_default_credentials=try_default_credentials, run_checks=not no_checks,
-        engine=engine, spark_master=master, jobs=jobs))
+        engine=engine, spark_master=master, jobs=jobs, limits=Limits(max_file_bytes=max_file_size)))
 
 
 @cli.command()
