@@ -5,7 +5,7 @@
 
 Runs in spillguard's own venv (it imports the detectors); the peer venv only reads the
 JSON. Every ``PatternDetector.pattern`` is exported as spillguard's own gate
-(``spillguard.detectors.gate.automaton_pattern``), the RE2 rewrite spillguard's first
+(``spillguard.detectors.automaton.automaton_pattern``), the RE2 rewrite spillguard's first
 pass runs: inner lookarounds and word boundaries dropped, the boundary checks at the
 pattern's edges kept as consuming classes, Python's Unicode ``\\d``/``\\s``/``\\w``
 spelled out, named groups made plain, ``\\uXXXX`` as ``\\x{XXXX}``. Each rewritten pattern
@@ -25,8 +25,8 @@ from pathlib import Path
 
 
 def for_automata(pattern: str, flags: int = 0) -> tuple[str | None, int]:
-    """spillguard's own gate (detectors/gate.py): the pattern spillguard's first pass runs."""
-    from spillguard.detectors.gate import automaton_pattern, strip_lookarounds
+    """spillguard's own gate (detectors/automaton.py): the pattern spillguard's first pass runs."""
+    from spillguard.detectors.automaton import automaton_pattern, strip_lookarounds
 
     return automaton_pattern(pattern, flags & ~re.UNICODE), strip_lookarounds(pattern)[1]
 

@@ -17,7 +17,7 @@ from spillguard import Settings, scan
 from spillguard.detectors import gate, registry
 from spillguard.detectors._vocabulary import VocabularyDetector, keyword_regex
 from spillguard.detectors.base import PatternDetector
-from spillguard.detectors.gate import automaton_pattern
+from spillguard.detectors.automaton import automaton_pattern
 from spillguard.models import Batch
 from tests.pipeline import run_batches
 

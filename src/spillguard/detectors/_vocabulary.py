@@ -23,7 +23,8 @@ from typing import Any, ClassVar, Iterator, Sequence
 from spillguard.detectors._vocab import norm
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit, to_text
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import automaton_pattern, enabled, gated_finditer, marked
+from spillguard.detectors.automaton import automaton_pattern
+from spillguard.detectors.gate import enabled, gated_finditer, marked
 
 STRONG, WEAK = 0.95, 0.7
 TEXT_STRONG, TEXT_WEAK = 0.9, 0.75

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Iterator
 
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import gated_finditer, literal_gate
+from spillguard.detectors.automaton import literal_gate
+from spillguard.detectors.gate import gated_finditer
 
 SEP = "\x00"  # joins the values of a column; no pattern may match across it
 _UNSEEN = object()

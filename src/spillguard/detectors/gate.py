@@ -2,30 +2,31 @@
 
 Detectors decide with Python regexes (lookarounds, then checksums); running a dozen of
 those over every byte is what made scans slow. A gate is the detector's regex rewritten
-for RE2 (lookarounds and word boundaries dropped, Unicode classes spelled out), so it
-matches a *superset* of the places the detector's regex matches. The text is split into
-segments (lines of free text; cells of a joined column) once, in Arrow (C++), and each
-gate marks, in one RE2 pass, the segments that may hold a candidate. The detector's regex
-then runs only over those segments, with ``finditer(text, pos, endpos)`` on the original
-string: lookbehinds and the keyword window still see the text before a segment, and
-positions stay absolute. So a gated scan finds what an ungated scan finds, except a
-candidate that spans a segment boundary (a line break in free text, which no pattern
-here needs; patterns with an explicit ``\\n``, the passport MRZ, are never gated).
+for RE2 (automaton.py), so it matches a *superset* of the places the regex matches. The
+text is split into segments (lines of free text; cells of a joined column) once, in
+Arrow (C++), and each gate marks, in one RE2 pass, the segments that may hold a
+candidate. The detector's regex then runs only over those segments, with
+``finditer(text, pos, endpos)`` on the original string: lookbehinds and the keyword
+window still see the text before a segment, and positions stay absolute. So a gated scan
+finds what an ungated scan finds, except a candidate that spans a segment boundary (a
+line break in free text, which no pattern here needs; the passport MRZ, whose zone spans
+lines, brings a gate of its own that marks each of its lines).
 
 tests/detectors/test_gate.py checks the superset property per detector and compares
-gated with ungated scans on the bundled samples.
+gated with ungated scans on mixed documents, columns and the bundled samples.
 """
 
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from spillguard.detectors.automaton import OTHER_DIGIT, automaton_pattern
 
 SEP = "\x00"
 _ON = [True]  # off only in tests that compare gated with ungated scans
@@ -45,247 +46,8 @@ def enabled() -> bool:
     return _ON[0]
 
 
-MIN_GATED_CHARS = 4096
-MERGE_GAP = 256  # below this one regex pass is cheaper than the gate's set-up
-_WS = r"\s\p{Z}\x{0b}\x{1c}-\x{1f}\x{85}"  # Python's str.isspace() set
-# Python's str-pattern \d is every Unicode decimal digit; RE2's is ASCII, and \p{Nd} makes
-# gates slow to compile (Arrow compiles per call). Gates take ASCII and full-width digits;
-# a text holding any other decimal digit is not gated at all (see segments()).
-_DIGITS = r"0-9\x{ff10}-\x{ff19}"
-_OTHER_DIGIT = re.compile(r"[^\D0-9\uff10-\uff19]")
-_UNICODE_CLASS = {  # Python's str-pattern classes are Unicode; RE2's are ASCII
-    "d": (_DIGITS, f"[^{_DIGITS}]"),
-    "w": (r"\p{L}\p{N}_", None),
-    "s": (_WS, None),
-}
-
-
-def strip_lookarounds(p: str) -> tuple[str, int]:
-    """Remove every (?=…), (?!…), (?<=…), (?<!…) group; returns (pattern, removed)."""
-    out: list[str] = []
-    i, removed, n = 0, 0, len(p)
-    in_class = False
-    while i < n:
-        c = p[i]
-        if c == "\\":
-            out.append(p[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-            out.append(c)
-            i += 1
-            continue
-        if c == "[":
-            in_class = True
-            out.append(c)
-            i += 1
-            if i < n and p[i] == "^":
-                out.append("^")
-                i += 1
-            if i < n and p[i] == "]":  # a literal ] first in a class
-                out.append("]")
-                i += 1
-            continue
-        if p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
-            i = _group_end(p, i)
-            removed += 1
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out), removed
-
-
-def _group_end(p: str, i: int) -> int:
-    """Index just after the group opening at p[i] == '('."""
-    depth, in_class, j = 0, False, i
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if j + 1 < len(p) and p[j + 1] == "^":
-                j += 1
-            if j + 1 < len(p) and p[j + 1] == "]":
-                j += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    raise ValueError("unbalanced group")
-
-
-def _edges(p: str) -> tuple[str | None, str, str | None]:
-    """(C, body, D) for ``(?<![C])…body…(?![D]|…)``: the boundary checks at the very start
-    and end of a pattern, when they are one plain character class, can be kept in RE2 as
-    consuming classes (what a lookaround means there: start of text or a non-C character).
-    Other lookarounds are dropped by strip_lookarounds. C or D is None when absent."""
-    lead = None
-    while p.startswith("(?<!"):
-        end = _group_end(p, 0)
-        inner = p[4 : end - 1]
-        if lead is None and _plain_class(inner):
-            lead = inner
-        p = p[end:]
-    trail = None
-    start = _last_group_start(p)
-    if start is not None and p.startswith("(?!", start):
-        first = _top_alternatives(p[start + 3 : -1])[0]
-        trail = first if _plain_class(first) else None
-        p = p[:start]
-    return lead, p, trail
-
-
-def _plain_class(p: str) -> bool:
-    """One non-negated character class and nothing else."""
-    if not p.startswith("[") or p.startswith("[^"):
-        return False
-    i = 2 if p.startswith("[]") else 1
-    while i < len(p):
-        if p[i] == "\\":
-            i += 2
-            continue
-        if p[i] == "]":
-            return i == len(p) - 1
-        if p[i] == "[":
-            return False
-        i += 1
-    return False
-
-
-def _last_group_start(p: str) -> int | None:
-    """Index of the '(' of the top-level group that ends the pattern, if one does."""
-    if not p.endswith(")"):
-        return None
-    i, in_class, depth, start = 0, False, 0, None
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if p.startswith(("[^]", "[]"), i):
-                i += 2 if p.startswith("[]", i) else 3
-                continue
-        elif c == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        i += 1
-    return start if depth == 0 and _group_end(p, start) == len(p) else None
-
-
-def _top_alternatives(p: str) -> list[str]:
-    out, depth, in_class, i, last = [], 0, False, 0, 0
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(p[last:i])
-            last = i + 1
-        i += 1
-    out.append(p[last:])
-    return out
-
-
-def _escapes(p: str, unicode: bool) -> str | None:
-    """Rewrite backslash escapes for RE2; None when a class cannot be expressed."""
-    out: list[str] = []
-    i, n, in_class = 0, len(p), False
-    while i < n:
-        c = p[i]
-        if c == "\\" and i + 1 < n:
-            e = p[i + 1]
-            if e in "bBAZ":  # boundaries and anchors: dropping them widens the match
-                i += 2
-                continue
-            if e == "u":
-                out.append(r"\x{" + p[i + 2 : i + 6] + "}")
-                i += 6
-                continue
-            if unicode and e.lower() in _UNICODE_CLASS:
-                pos, neg = _UNICODE_CLASS[e.lower()]
-                if e.islower():
-                    out.append(pos if in_class else f"[{pos}]")
-                elif neg is not None and not in_class:
-                    out.append(neg)
-                elif not in_class:
-                    out.append(f"[^{pos}]")
-                else:
-                    return None  # a negated class inside a class: no RE2 spelling
-                i += 2
-                continue
-            out.append(p[i : i + 2])
-            i += 2
-            continue
-        if in_class and c == "]":
-            in_class = False
-        elif not in_class and c == "[":
-            in_class = True
-            out.append(c)
-            i += 1
-            for lit in ("^", "]"):  # a leading ^ and a literal ] stay as they are
-                if i < n and p[i] == lit:
-                    out.append(lit)
-                    i += 1
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-@lru_cache(maxsize=512)
-def automaton_pattern(pattern: str, flags: int = 0) -> str | None:
-    """The RE2 pattern that matches a superset of ``pattern``'s matches, or None when
-    there is none worth having (verbose syntax, a line-spanning pattern, RE2 refuses it)."""
-    if flags & re.VERBOSE or "\\n" in pattern or "\n" in pattern or "(?x" in pattern:
-        return None
-    try:
-        lead, body, trail = _edges(pattern)
-        p, _ = strip_lookarounds(body)
-    except ValueError:
-        return None
-    p = re.sub(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>", "(?:", p)
-    p = _escapes(p, unicode=not flags & re.ASCII)
-    if p is None or not p:
-        return None
-    # the edge checks kept as consuming classes: "not preceded by C" = start or a non-C
-    edges = [_escapes(c, unicode=not flags & re.ASCII) if c else None for c in (lead, trail)]
-    if edges[0]:
-        p = f"(?:^|[^{edges[0][1:-1]}])(?:{p})"
-    if edges[1]:
-        p = f"(?:{p})(?:$|[^{edges[1][1:-1]}])"
-    prefix = "".join(f for bit, f in ((re.IGNORECASE, "i"), (re.DOTALL, "s"), (re.MULTILINE, "m")) if flags & bit)
-    p = f"(?{prefix}){p}" if prefix else p
-    try:
-        pc.match_substring_regex(pa.array(["x"]), p)  # Arrow's RE2 must accept it
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    return p
+MIN_GATED_CHARS = 4096  # below this one regex pass is cheaper than the gate's set-up
+MERGE_GAP = 256  # runs of marked segments closer than this are scanned as one window
 
 
 class Segments:
@@ -353,7 +115,7 @@ def segments(text: str, delimiter: str) -> Segments | None:
     if _LAST[0] is text and _LAST[1] == delimiter:
         return _LAST[2]
     seg: Segments | None = None
-    if not _OTHER_DIGIT.search(text):
+    if not OTHER_DIGIT.search(text):
         try:
             # free text: the gates asked for on earlier chunks go into the union pass
             seg = Segments(text, delimiter, tuple(sorted(_TEXT_GATES)) if delimiter == "\n" else ())
@@ -395,7 +157,7 @@ def marked(values: list[str | None], gate: str) -> np.ndarray:
         arr = _ARRAY[1]
     else:
         arr = None
-        if not _OTHER_DIGIT.search(SEP.join(v for v in values if v)):
+        if not OTHER_DIGIT.search(SEP.join(v for v in values if v)):
             try:
                 arr = pa.array(values, type=pa.string())
             except (pa.ArrowInvalid, UnicodeEncodeError):
@@ -419,9 +181,3 @@ def rows_where(texts: list[str | None], raw: list, gate: str | None, raw_types: 
         rows.update(marked(texts, gate).tolist())
     return sorted(rows)
 
-
-def literal_gate(words: tuple[str, ...]) -> str:
-    """RE2 for any of ``words``, ignoring case (ASCII punctuation hex-escaped)."""
-    def esc(w: str) -> str:
-        return "".join(c if c.isalnum() or not c.isascii() else f"\\x{{{ord(c):02x}}}" for c in w)
-    return "(?i)" + "|".join(esc(w) for w in sorted(words, key=len, reverse=True))

@@ -10,7 +10,8 @@ import re
 from spillguard.detectors._vocabulary import VocabularyDetector
 from spillguard.detectors.base import ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, tokens
-from spillguard.detectors.gate import automaton_pattern, gated_finditer, rows_where
+from spillguard.detectors.automaton import automaton_pattern
+from spillguard.detectors.gate import gated_finditer, rows_where
 
 _N = r"-?\d{1,3}\.\d{3,}"
 _PAIR = re.compile(rf"\(?\s*({_N})\s*[,，\s]\s*({_N})\s*\)?|POINT\s*\(\s*({_N})\s+({_N})\s*\)", re.I)
