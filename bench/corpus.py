@@ -3,10 +3,14 @@
 
     python bench/corpus.py --size 200 --out .bench/corpus [--seed spillguard-bench-v1]
 
-Writes four files holding the same kinds of data (about 40 % / 25 % / 25 % / 10 % of
-``--size`` MB on disk):
+Writes five files holding the same kinds of data (about 30 % / 10 % / 25 % / 25 % / 10 %
+of ``--size`` MB on disk):
 
-    text.log         log lines and prose, one record per line
+    text.log         log lines and prose, one record per line, PII-dense (about half
+                     the lines hold a planted entity)
+    logs.log         the same line templates, sparse: about 3 % of the lines hold a
+                     planted entity (ordinary application logs); the look-alike and
+                     filler lines as in text.log
     records.csv      flat records (header + one row per record)
     records.jsonl    nested records (customer.contact.mobile, session.device_mac …)
     records.parquet  the flat schema of the CSV, other rows
@@ -15,6 +19,7 @@ and the manifest of everything planted:
 
     manifest/text.tsv     line, char_start, char_end, byte_start, byte_end, entity
                           (chars within the line; bytes from the start of the file)
+    manifest/logs.tsv     the same columns for logs.log
     manifest/csv.tsv      record, field, entity, value        (record 0 = first data row)
     manifest/jsonl.tsv    record, field, entity, value        (field = spillguard path)
     manifest/parquet.tsv  record, field, entity, value
@@ -48,7 +53,9 @@ from collections import Counter
 from pathlib import Path
 
 SEED = "spillguard-bench-v1"
-SHARES = {"text": 0.40, "csv": 0.25, "jsonl": 0.25, "parquet": 0.10}
+SHARES = {"text": 0.30, "logs": 0.10, "csv": 0.25, "jsonl": 0.25, "parquet": 0.10}
+# share of logs.log lines drawn from the templates that plant an entity
+LOGS_ENTITY_SHARE = 0.03
 ENTITIES = (
     "CN_RESIDENT_ID", "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS",
     "MAC_ADDRESS", "CREDIT_CARD", "IBAN", "US_SSN",
@@ -307,6 +314,18 @@ def _parse(template: str) -> list[str]:
 
 
 _PARSED = [_parse(t) for _, t in _TEXT_TEMPLATES]
+# does the template plant an entity (an ENTITY placeholder)?
+_PLANTS = [any(p[0] == "{" and p[1:-1] in GEN for p in parts) for parts in _PARSED]
+
+
+def sparse_weights(share: float) -> list[float]:
+    """The text template weights with the entity templates scaled down (all by the same
+    factor, so their mix is unchanged) so that ``share`` of the lines come from them; the
+    look-alike and filler templates keep their weights."""
+    ent = sum(w for w, e in zip(_WEIGHTS, _PLANTS) if e)
+    rest = sum(w for w, e in zip(_WEIGHTS, _PLANTS) if not e)
+    k = share * rest / ((1 - share) * ent)
+    return [w * k if e else w for w, e in zip(_WEIGHTS, _PLANTS)]
 
 
 def _filler(name: str, rng: random.Random) -> str:
@@ -321,9 +340,14 @@ def _filler(name: str, rng: random.Random) -> str:
     return NEG[name](rng)
 
 
-def gen_text(path: Path, manifest: Path, target_bytes: int, rng: random.Random) -> dict:
+def gen_text(path: Path, manifest: Path, target_bytes: int, rng: random.Random,
+             weights: list[float] | None = None) -> dict:
+    """Free text from the line templates, drawn with ``weights`` (default: their own,
+    PII-dense; logs.log passes ``sparse_weights``)."""
+    weights = _WEIGHTS if weights is None else weights
     planted: Counter = Counter()
     negatives: Counter = Counter()
+    entity_lines = 0
     line_no = 0
     byte_pos = 0
     with open(path, "w", encoding="utf-8", newline="\n") as f, open(manifest, "w", encoding="utf-8") as m:
@@ -331,7 +355,9 @@ def gen_text(path: Path, manifest: Path, target_bytes: int, rng: random.Random) 
         out: list[str] = []
         mout: list[str] = []
         while byte_pos < target_bytes:
-            parts = rng.choices(_PARSED, weights=_WEIGHTS)[0]
+            t = rng.choices(range(len(_PARSED)), weights=weights)[0]
+            parts = _PARSED[t]
+            entity_lines += _PLANTS[t]
             chars = 0
             bpos = byte_pos
             pieces = []
@@ -365,7 +391,12 @@ def gen_text(path: Path, manifest: Path, target_bytes: int, rng: random.Random) 
         f.write("".join(out))
         m.write("".join(mout))
     return {"file": path.name, "records": line_no, "bytes": byte_pos, "planted": dict(planted),
-            "negatives": dict(negatives), "unit": "line"}
+            "negatives": dict(negatives), "entity_lines": entity_lines, "unit": "line"}
+
+
+def gen_logs(path: Path, manifest: Path, target_bytes: int, rng: random.Random) -> dict:
+    """Sparse free text: the text templates, LOGS_ENTITY_SHARE of the lines planting."""
+    return gen_text(path, manifest, target_bytes, rng, weights=sparse_weights(LOGS_ENTITY_SHARE))
 
 
 # --- records ------------------------------------------------------------------------
@@ -510,7 +541,7 @@ def gen_parquet(path: Path, manifest: Path, target_bytes: int, rng: random.Rando
 def generate(out: Path, size_mb: float, seed: str = SEED) -> dict:
     """Write the corpus under ``out`` (reused when meta.json says it is the same)."""
     meta_path = out / "meta.json"
-    want = {"seed": seed, "size_mb": size_mb, "version": 1}
+    want = {"seed": seed, "size_mb": size_mb, "version": 2}
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if meta.get("params") == want and all((out / s["file"]).exists() for s in meta["formats"].values()):
@@ -518,13 +549,15 @@ def generate(out: Path, size_mb: float, seed: str = SEED) -> dict:
     (out / "manifest").mkdir(parents=True, exist_ok=True)
     total = size_mb * 1_000_000
     fmts: dict = {}
-    jobs = (("text", "text.log", gen_text), ("csv", "records.csv", gen_csv),
+    jobs = (("text", "text.log", gen_text), ("logs", "logs.log", gen_logs), ("csv", "records.csv", gen_csv),
             ("jsonl", "records.jsonl", gen_jsonl), ("parquet", "records.parquet", gen_parquet))
     for fmt, name, fn in jobs:
         rng = random.Random(f"{seed}/{fmt}")
         fmts[fmt] = fn(out / name, out / "manifest" / f"{fmt}.tsv", int(total * SHARES[fmt]), rng)
+        dense = (f", {fmts[fmt]['entity_lines'] / max(fmts[fmt]['records'], 1):.1%} of lines planted"
+                 if "entity_lines" in fmts[fmt] else "")
         print(f"  corpus {fmt}: {fmts[fmt]['bytes'] / 1e6:.1f} MB, {fmts[fmt]['records']} records, "
-              f"{sum(fmts[fmt]['planted'].values())} planted", file=sys.stderr, flush=True)
+              f"{sum(fmts[fmt]['planted'].values())} planted{dense}", file=sys.stderr, flush=True)
     meta = {"params": want, "formats": fmts}
     (out / "manifest" / "summary.json").write_text(json.dumps(fmts, indent=1, ensure_ascii=False))
     meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False))

@@ -4,7 +4,8 @@ Only the entity types a tool shares with spillguard count, and only the planted 
 (nothing else personal is planted). A prediction of an unshared type (DataFog's DATE
 and ZIP_CODE, spillguard's IMSI …) is left out of both numbers.
 
-* Free text, span level: a prediction is correct when it overlaps a planted span of the
+* Free text (the ``TEXT_FORMATS``: text.log, PII-dense, and logs.log, sparse), span
+  level, unit = line: a prediction is correct when it overlaps a planted span of the
   same entity on the same line; a planted span is found when at least one prediction of
   its entity overlaps it. (Overlap, not exact bounds: DataFog reports
   ``user=zhou@gmail.com`` for ``zhou@gmail.com``.)
@@ -12,9 +13,9 @@ and ZIP_CODE, spillguard's IMSI …) is left out of both numbers.
   in the same record with the same entity contains it or is contained in it.
 * spillguard end to end, records: field level. Its report has one finding per (field,
   entity); correct when that field holds that entity in the manifest.
-* spillguard end to end, free text: its report has counts per entity, not spans; the
-  proxy is recall ≈ Σ min(found, planted) / Σ planted, precision ≈ Σ min(found, planted)
-  / Σ found. The "detectors (spans)" row gives the exact span-level numbers for the same
+* spillguard end to end, free text (text and logs): its report has counts per entity,
+  not spans; the proxy is recall ≈ Σ min(found, planted) / Σ planted, precision ≈
+  Σ min(found, planted) / Σ found. The "detectors (spans)" row gives the exact span-level numbers for the same
   detectors.
 """
 
@@ -27,6 +28,8 @@ from dataclasses import dataclass, field
 
 csv.field_size_limit(sys.maxsize)
 
+# corpus formats that are free text (one unit = one line, manifest of character spans)
+TEXT_FORMATS = ("text", "logs")
 ENTITIES = ("CN_RESIDENT_ID", "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS", "MAC_ADDRESS",
             "CREDIT_CARD", "IBAN", "US_SSN")
 SPILLGUARD_MAP = {e: e for e in ENTITIES}
@@ -97,7 +100,7 @@ def load_predictions(path, mapping: dict[str, str], min_score: float | None = No
 
 
 def score_text(manifest, preds, records: int, shared) -> Score:
-    """Span level on the first ``records`` lines."""
+    """Span level on the first ``records`` lines (any of the TEXT_FORMATS)."""
     sc = Score(tuple(shared))
     truth: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for line, cs, ce, _bs, _be, ent in _rows(manifest):

@@ -14,13 +14,14 @@ it, so every child would show at least the harness's size):
 
 * spillguard end to end: ``spillguard scan FILE --sample-size 0`` per corpus file, JSON
   report; once in one process and once with ``--jobs 2`` when the CLI has that option;
-* spillguard detectors only: bench/sg_spans.py over the text file, spans for exact
-  span-level recall/precision;
+* spillguard detectors only: bench/sg_spans.py over the free-text files (text: PII-dense,
+  logs: sparse), spans for exact span-level recall/precision;
 * peers in their own venv (.bench/venv-peers, bench/requirements.txt), on the first
-  ``--max-peer-mb`` MB of the text, CSV and JSON Lines files (they are 10-100x slower):
-  DataFog regex engine (Python and Rust backends), Presidio pattern recognizers;
-* the raw multi-pattern matchers (re2, Hyperscan) over the whole text, CSV and JSON Lines
-  files, with spillguard's own patterns (bench/patterns.py says how they are rewritten).
+  ``--max-peer-mb`` MB of the text, logs, CSV and JSON Lines files (they are 10-100x
+  slower): DataFog regex engine (Python and Rust backends), Presidio pattern recognizers;
+* the raw multi-pattern matchers (re2, Hyperscan) over the whole text, logs, CSV and JSON
+  Lines files, with spillguard's own patterns (bench/patterns.py says how they are
+  rewritten).
 
 Writes .bench/results.md (the table for the README), .bench/results.json (everything,
 including per-entity numbers and spillguard's reported vs planted counts) and prints the
@@ -48,8 +49,9 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_mod  # noqa: E402
 import evaluate as ev  # noqa: E402
 
-FORMATS = ("text", "csv", "jsonl", "parquet")
-PEER_FORMATS = ("text", "csv", "jsonl")
+FORMATS = ("text", "logs", "csv", "jsonl", "parquet")
+PEER_FORMATS = ("text", "logs", "csv", "jsonl")
+TEXT_FORMATS = ev.TEXT_FORMATS  # free text: one record = one line, span-level manifest
 TOOLS = ("spillguard", "spillguard-jobs", "spillguard-detectors", "datafog", "datafog-rust", "presidio",
          "re2", "hyperscan")
 PEER_TOOLS = ("datafog", "datafog-rust", "presidio", "re2", "hyperscan")
@@ -241,40 +243,42 @@ class Bench:
                 rep = json.loads(report.read_text())
                 records = sum(c["records"] for c in rep["coverage"])
                 incomplete = [c["reason"] for c in rep["coverage"] if c["status"] != "complete"]
-                if fmt == "text":
+                if fmt in TEXT_FORMATS:
                     sc, counts = ev.score_counts(info["planted"], rep)
                     note = "count proxy"
                 else:
                     sc, counts = ev.score_fields(info["fields"], rep)
                     note = "field level"
                 self.row(tool, fmt, info["bytes"] / 1e6, m["wall_s"], records, m["rss_mib"], sc, note=note,
-                         approx=(fmt == "text"))
+                         approx=(fmt in TEXT_FORMATS))
                 self.details[f"{tool}/{fmt}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
                                                  "records": records, "incomplete": incomplete,
                                                  "score": sc.as_dict(), "counts": counts}
 
     def detectors(self, meta: dict, cdir: Path) -> None:
-        if not self.want("spillguard-detectors", "text"):
-            return
-        info = meta["formats"]["text"]
-        pred = self.out / "pred-spillguard-detectors-text.tsv"
-        self.say(f"{LABEL['spillguard-detectors']} on {info['file']}")
-        m = measure([self.py, str(HERE / "sg_spans.py"), "--input", str(cdir / info["file"]), "--out", str(pred)],
-                    self.logs / "spillguard-detectors-text.log")
-        if m["rc"] != 0:
-            self.row("spillguard-detectors", "text", None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']})")
-            return
-        st = _json_line(m["stdout"])
-        preds = ev.load_predictions(pred, ev.SPILLGUARD_MAP)
-        sc = ev.score_text(cdir / "manifest" / "text.tsv", preds, st["records"], ev.ENTITIES)
-        # the same predictions on the peers' slice, for a like-for-like comparison
-        slice_records = self._slice_records(cdir / info["file"], "text")
-        sc_slice = ev.score_text(cdir / "manifest" / "text.tsv", preds, slice_records, ev.ENTITIES)
-        self.row("spillguard-detectors", "text", st["bytes"] / 1e6, st["scan_s"], st["records"], m["rss_mib"], sc,
-                 note="span level")
-        self.details["spillguard-detectors/text"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
-                                                     "adapter": st, "score": sc.as_dict(),
-                                                     "score_on_peer_slice": sc_slice.as_dict()}
+        tool = "spillguard-detectors"
+        for fmt in TEXT_FORMATS:
+            if not self.want(tool, fmt):
+                continue
+            info = meta["formats"][fmt]
+            pred = self.out / f"pred-{tool}-{fmt}.tsv"
+            manifest = cdir / "manifest" / f"{fmt}.tsv"
+            self.say(f"{LABEL[tool]} on {info['file']}")
+            m = measure([self.py, str(HERE / "sg_spans.py"), "--input", str(cdir / info["file"]), "--out", str(pred)],
+                        self.logs / f"{tool}-{fmt}.log")
+            if m["rc"] != 0:
+                self.row(tool, fmt, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']})")
+                continue
+            st = _json_line(m["stdout"])
+            preds = ev.load_predictions(pred, ev.SPILLGUARD_MAP)
+            sc = ev.score_text(manifest, preds, st["records"], ev.ENTITIES)
+            # the same predictions on the peers' slice, for a like-for-like comparison
+            slice_records = self._slice_records(cdir / info["file"], fmt)
+            sc_slice = ev.score_text(manifest, preds, slice_records, ev.ENTITIES)
+            self.row(tool, fmt, st["bytes"] / 1e6, st["scan_s"], st["records"], m["rss_mib"], sc, note="span level")
+            self.details[f"{tool}/{fmt}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
+                                             "adapter": st, "score": sc.as_dict(),
+                                             "score_on_peer_slice": sc_slice.as_dict()}
 
     def _slice_records(self, path: Path, fmt: str) -> int:
         n = int(self.args.max_peer_mb * 1_000_000)
@@ -309,14 +313,14 @@ class Bench:
                 st = _json_line(m["stdout"])
                 shared = tuple(sorted(set(mapping.values()), key=ev.ENTITIES.index))
                 manifest = cdir / "manifest" / f"{fmt}.tsv"
-                scorer = ev.score_text if fmt == "text" else ev.score_records
+                scorer = ev.score_text if fmt in TEXT_FORMATS else ev.score_records
                 sc = scorer(manifest, ev.load_predictions(pred, mapping), st["records"], shared)
                 extra = {}
                 if tool == "presidio":
                     sc05 = scorer(manifest, ev.load_predictions(pred, mapping, min_score=0.5), st["records"], shared)
                     extra["score_at_0.5"] = sc05.as_dict()
                 self.row(tool, fmt, st["bytes"] / 1e6, st["scan_s"], st["records"], m["rss_mib"], sc,
-                         note="span level" if fmt == "text" else "value level")
+                         note="span level" if fmt in TEXT_FORMATS else "value level")
                 self.details[f"{tool}/{fmt}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
                                                  "adapter": st, "score": sc.as_dict(), **extra}
 
@@ -430,11 +434,12 @@ def markdown_table(rows) -> str:
     return "\n".join(out)
 
 
-def per_entity_markdown(details: dict) -> str:
-    """Recall / precision per entity on the text slice, every tool that has spans."""
+def per_entity_markdown(details: dict, fmt: str = "text") -> str:
+    """Recall / precision per entity on a free-text format's slice, every tool that has
+    spans."""
     cols = [("spillguard-detectors", "score_on_peer_slice"), ("datafog", "score"), ("datafog-rust", "score"),
             ("presidio", "score")]
-    have = [(t, k) for t, k in cols if f"{t}/text" in details]
+    have = [(t, k) for t, k in cols if f"{t}/{fmt}" in details]
     if not have:
         return ""
     head = "| entity | " + " | ".join(LABEL[t] for t, _ in have) + " |"
@@ -442,7 +447,7 @@ def per_entity_markdown(details: dict) -> str:
     for e in ev.ENTITIES:
         cells = []
         for t, k in have:
-            pe = details[f"{t}/text"][k]["per_entity"].get(e)
+            pe = details[f"{t}/{fmt}"][k]["per_entity"].get(e)
             if pe is None:
                 cells.append("not covered")
             else:
@@ -453,19 +458,26 @@ def per_entity_markdown(details: dict) -> str:
 
 
 def footer(mach: dict, command: str, args, meta: dict) -> list[str]:
-    text_mb = meta["formats"]["text"]["bytes"] / 1e6
+    fm = meta["formats"]
+    logs = fm["logs"]
+    logs_share = logs.get("entity_lines", 0) / max(logs["records"], 1)
+
+    def mb(f):
+        v = f["bytes"] / 1e6
+        return f"{v:.1f}" if v < 10 else f"{v:.0f}"
     return [
         f"Machine: {mach['cpu']}, {mach['cores']} cores, {mach['memory']}; {mach['os']}; "
         f"Python {mach['python']}; {mach['date']}; spillguard {mach['spillguard_commit']}.",
         f"Command: `{command}`",
         f"Corpus: {sum(f['bytes'] for f in meta['formats'].values()) / 1e6:.0f} MB, seed "
-        f"`{meta['params']['seed']}` (text {text_mb:.0f} MB, CSV, JSON Lines, Parquet; bench/corpus.py).",
-        f"Peers (DataFog, Presidio) on the first {args.max_peer_mb:g} MB of the text, CSV and JSON Lines files, "
+        f"`{meta['params']['seed']}` (text {mb(fm['text'])} MB, PII-dense; logs {mb(logs)} MB, "
+        f"{logs_share:.1%} of lines hold a planted entity; CSV, JSON Lines, Parquet; bench/corpus.py).",
+        f"Peers (DataFog, Presidio) on the first {args.max_peer_mb:g} MB of the text, logs, CSV and JSON Lines files, "
         "one record per call; spillguard and the floors on the whole files. MB/s = bytes / seconds: "
         "spillguard end to end by the process wall time (start-up and report included); detectors-only, "
         "peers and floors by their scan loop (imports and set-up excluded, in results.json).",
-        "Recall / precision on the planted entity types the tool shares with spillguard: span level on text "
-        "(overlap, same type), value level on records for peers, field level for spillguard end to end on "
+        "Recall / precision on the planted entity types the tool shares with spillguard: span level on the free-"
+        "text files, text and logs (overlap, same type), value level on records for peers, field level for spillguard end to end on "
         "records; ≈ = spillguard's report has counts, not spans, for free text (min(found, planted)); the "
         "detectors-only row is the exact span-level figure for the same detectors.",
     ]
@@ -526,9 +538,9 @@ def main(argv: list[str] | None = None) -> int:
                     "precision are " + ", ".join(p05) + ".")
     plain = plain_table(b.rows)
     md_parts = [markdown_table(b.rows), "", *[f"- {x}" for x in foot]]
-    pe = per_entity_markdown(b.details)
-    if pe:
-        md_parts += ["", f"Per entity on the text slice (first {args.max_peer_mb:g} MB), recall / precision:", "", pe]
+    pe = {fmt: t for fmt in TEXT_FORMATS if (t := per_entity_markdown(b.details, fmt))}
+    for fmt, t in pe.items():
+        md_parts += ["", f"Per entity on the {fmt} slice (first {args.max_peer_mb:g} MB), recall / precision:", "", t]
     md = "\n".join(md_parts) + "\n"
     (args.out_dir / "results.md").write_text(md)
     (args.out_dir / "results.json").write_text(json.dumps(
@@ -541,8 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for x in foot:
         print(x)
-    if pe:
-        print(f"\nPer entity on the text slice (first {args.max_peer_mb:g} MB), recall / precision:\n{pe}")
+    for fmt, t in pe.items():
+        print(f"\nPer entity on the {fmt} slice (first {args.max_peer_mb:g} MB), recall / precision:\n{t}")
     b.say(f"done in {time.perf_counter() - t0:.0f} s; {args.out_dir / 'results.md'}")
     return 0
 

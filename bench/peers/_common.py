@@ -4,11 +4,12 @@ record, write predictions, print one JSON line of timings.
 An adapter defines ``setup(args) -> detect`` where ``detect(text) -> [(start, end, type,
 matched_text)]`` with character offsets into ``text``, and calls ``main(setup, ...)``.
 
-Input: ``--input FILE --format text|csv|jsonl --max-bytes N`` (0 = the whole file; else
-the first N bytes cut back to the last complete line). One record = one line (the CSV
-header is skipped, record 0 is the first data row). Every record is one call of
-``detect``: the unit a user of these libraries passes (a log line, a CSV row, a JSON
-document); see bench/README.md for why not bigger chunks.
+Input: ``--input FILE --format text|logs|csv|jsonl --max-bytes N`` (0 = the whole file;
+else the first N bytes cut back to the last complete line). One record = one line (the
+CSV header is skipped, record 0 is the first data row; ``logs`` is free text, read like
+``text``). Every record is one call of ``detect``: the unit a user of these libraries
+passes (a log line, a CSV row, a JSON document); see bench/README.md for why not bigger
+chunks.
 
 Output: ``--out PRED.tsv`` with ``record  start  end  type  text`` rows, and on stdout
 ``{"bytes", "records", "setup_s", "scan_s", "predictions", "version"}``.
@@ -51,7 +52,7 @@ def _clean(s: str) -> str:
 def parser(description: str) -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--input", required=True)
-    ap.add_argument("--format", choices=("text", "csv", "jsonl"), required=True)
+    ap.add_argument("--format", choices=("text", "logs", "csv", "jsonl"), required=True)
     ap.add_argument("--max-bytes", type=int, default=0)
     ap.add_argument("--out", required=True)
     return ap
