@@ -35,3 +35,22 @@ def test_when_jobs_is_zero_then_settings_refuse_it():
 
     with pytest.raises(ConfigError):
         Settings(targets=["x"], jobs=0)
+
+
+def test_when_jobs_is_two_on_one_file_then_no_worker_is_started(monkeypatch):
+    """Nothing to spread: the one file is scanned in this process (no pool start-up)."""
+    import concurrent.futures
+
+    monkeypatch.setenv("SPILLGUARD_KEY", "parallel-test-key-0123456789")
+
+    def refuse(*a, **k):
+        raise AssertionError("a worker pool was started for one file")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    import spillguard.parallel as parallel
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", refuse)
+    target = str(SAMPLES / "resident_roll.csv")
+    one = scan(Settings(targets=[target]))
+    two = scan(Settings(targets=[target], jobs=2))
+    assert one.findings and sorted(map(_key, one.findings)) == sorted(map(_key, two.findings))

@@ -50,6 +50,8 @@ def _execute_processes(
     groups = [order[i::n_groups] for i in range(n_groups)]
     body = functools.partial(_scan_group, settings=settings, targets=specs, key=key,
                              people_key=secrets.token_bytes(32))
+    if len(order) <= 1:  # one file: nothing to spread, spare the worker start-up
+        return dict(body(order))
     done: dict[int, list[ContainerSummary]] = {}
     # spawn: the parent may run a progress thread; forking a threaded process is unsafe
     with ProcessPoolExecutor(settings.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
