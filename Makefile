@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install servers demo test samples clean bench
+.PHONY: install servers demo test samples clean bench scale
 
 install: $(STAMP)
 
@@ -50,3 +50,9 @@ $(PEERS_STAMP): bench/requirements.txt
 
 bench: install $(PEERS_STAMP)
 	BENCH_CMD='make bench$(if $(ARGS), ARGS="$(ARGS)")' $(PY) bench/run.py $(ARGS)
+
+# scale (not part of `make test`): a generated 10 GB log file and a 10^7-row PostgreSQL
+# table scanned in full, wall time and peak RSS, one table in .bench/scale/scale.md.
+# ARGS="--file-gb 1 --pg-rows 1000000" for a shorter run; see bench/scale.py.
+scale: install servers
+	SCALE_CMD='make scale$(if $(ARGS), ARGS="$(ARGS)")' $(PY) bench/scale.py $(ARGS)
