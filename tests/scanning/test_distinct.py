@@ -31,3 +31,15 @@ def test_when_sketch_is_used_then_memory_is_fixed():
     for d in _digests(EXACT_LIMIT + 10):
         c.add(d)
     assert c._exact is None and len(c._registers) == 1 << 14
+
+
+@pytest.mark.parametrize("sizes", [(10, 20), (15_000, 10_000), (30_000, 10), (10, 30_000), (25_000, 25_000)])
+def test_absorb_equals_merge(sizes):
+    a, b = DistinctCounter(), DistinctCounter()
+    for i, d in enumerate(_digests(sizes[0] + sizes[1], "x")):
+        (a if i < sizes[0] else b).add(d)
+    for d in _digests(100, "x"):  # some values in both
+        b.add(d)
+    merged = a.merge(b)
+    a.absorb(b)
+    assert a.count() == merged.count() and a.estimated == merged.estimated

@@ -22,7 +22,6 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from spillguard.models import Coverage, People
@@ -109,6 +108,12 @@ class Demographics:
             out._buckets[key] = a.merge(b)
         return out
 
+    def absorb(self, other: "Demographics") -> None:
+        """Add ``other``'s people to these counters in place (as ``merge`` does)."""
+        self._ids.absorb(other._ids)
+        for (kind, name), c in other._buckets.items():
+            self._bucket(kind, name).absorb(c)
+
     def _count(self, kind: str, name: str) -> int:
         c = self._buckets.get((kind, name))
         return c.count() if c is not None else 0
@@ -159,17 +164,10 @@ class ContainerPeople:
     demographics: Demographics
 
 
-def _merge_counters(parts: list[dict[str, DistinctCounter]]) -> dict[str, DistinctCounter]:
-    out: dict[str, DistinctCounter] = {}
-    for counters in parts:
-        for entity, c in counters.items():
-            if entity in IDENTIFIER_ENTITIES:
-                out[entity] = c if entity not in out else out[entity].merge(c)
-    return out
-
-
-def _merge_demographics(parts: list[Demographics]) -> Demographics:
-    return reduce(lambda a, b: a.merge(b), parts) if parts else Demographics()
+def _absorb_counters(into: dict[str, DistinctCounter], counters: dict[str, DistinctCounter]) -> None:
+    for entity, c in counters.items():
+        if entity in IDENTIFIER_ENTITIES:
+            into.setdefault(entity, DistinctCounter()).absorb(c)
 
 
 def _block(
@@ -212,32 +210,52 @@ def _has_identifiers(counters: dict[str, DistinctCounter]) -> bool:
     return any(e in IDENTIFIER_ENTITIES and c.count() > 0 for e, c in counters.items())
 
 
-def people_blocks(containers: list[ContainerPeople]) -> list[People]:
-    """One People for the whole scan (always), then one per target and one per container
-    that holds strong identifiers. Targets in order of first appearance; containers
-    grouped by target, sorted by path and container name."""
-    by_target: dict[str, list[ContainerPeople]] = {}
-    for c in containers:
-        by_target.setdefault(c.row.target, []).append(c)
+class PeopleTally:
+    """The people blocks of a scan, folded in one container at a time: it keeps one
+    running set of counters per target (and counts only per container), so a scan of
+    thousands of files or tables holds no per-container counters."""
 
-    target_blocks: list[People] = []
-    container_blocks: list[People] = []
-    target_counters: list[dict[str, DistinctCounter]] = []
-    target_demographics: list[Demographics] = []
-    for target, group in by_target.items():
-        counters = _merge_counters([c.identifiers for c in group])
-        demographics = _merge_demographics([c.demographics for c in group])
-        target_counters.append(counters)
-        target_demographics.append(demographics)
-        if _has_identifiers(counters):
-            target_blocks.append(_block("target", None, target, counters, demographics, len(group)))
-        for c in sorted(group, key=lambda c: (c.row.path or "", c.row.container or "")):
-            if _has_identifiers(c.identifiers):
-                container_blocks.append(
-                    _block("container", c.row, target, _merge_counters([c.identifiers]), c.demographics, 1)
-                )
-    scan = _block(
-        "scan", None, None, _merge_counters(target_counters),
-        _merge_demographics(target_demographics), len(containers),
-    )
-    return [scan, *target_blocks, *container_blocks]
+    def __init__(self) -> None:
+        self._targets: dict[str, tuple[dict[str, DistinctCounter], Demographics, list[int]]] = {}
+        self._containers: dict[str, list[People]] = {}
+        self._n = 0
+
+    def add(self, c: ContainerPeople) -> None:
+        target = c.row.target
+        if target not in self._targets:
+            self._targets[target] = ({}, Demographics(c.demographics.today), [0])
+            self._containers[target] = []
+        counters, demographics, n = self._targets[target]
+        _absorb_counters(counters, c.identifiers)
+        demographics.absorb(c.demographics)
+        n[0] += 1
+        self._n += 1
+        if _has_identifiers(c.identifiers):
+            own: dict[str, DistinctCounter] = {}
+            _absorb_counters(own, c.identifiers)
+            self._containers[target].append(_block("container", c.row, target, own, c.demographics, 1))
+
+    def blocks(self) -> list[People]:
+        """One People for the whole scan (always), then one per target and one per
+        container that holds strong identifiers. Targets in order of first appearance;
+        containers grouped by target, sorted by path and container name."""
+        scan_counters: dict[str, DistinctCounter] = {}
+        scan_demographics = Demographics()
+        target_blocks: list[People] = []
+        container_blocks: list[People] = []
+        for target, (counters, demographics, n) in self._targets.items():
+            if _has_identifiers(counters):
+                target_blocks.append(_block("target", None, target, counters, demographics, n[0]))
+            _absorb_counters(scan_counters, counters)
+            scan_demographics.absorb(demographics)
+            container_blocks += sorted(self._containers[target], key=lambda p: (p.path or "", p.container or ""))
+        scan = _block("scan", None, None, scan_counters, scan_demographics, self._n)
+        return [scan, *target_blocks, *container_blocks]
+
+
+def people_blocks(containers: list[ContainerPeople]) -> list[People]:
+    """PeopleTally over a list (see there)."""
+    tally = PeopleTally()
+    for c in containers:
+        tally.add(c)
+    return tally.blocks()

@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
-from spillguard.analysis.people import people_blocks
+from spillguard.analysis.people import PeopleTally
 from spillguard.models import Exposure, People, Risk, Trace
 from spillguard.risk.model import container_risk, reach_of, target_risk
 from spillguard.scanning.container import ContainerSummary
 
 
 def assess(
-    summaries: list[ContainerSummary], exposure_by_target: dict[str, list[Exposure]]
+    summaries: list[ContainerSummary], exposure_by_target: dict[str, list[Exposure]], tally: PeopleTally | None = None,
 ) -> tuple[list[Trace], list[People], list[Risk]]:
+    """``tally``: the summaries' people already folded in (their ``people`` dropped);
+    without it they are folded here."""
     traces = [s.trace for s in summaries if s.trace is not None]
-    people = people_blocks([s.people for s in summaries])
+    if tally is None:
+        tally = PeopleTally()
+        for s in summaries:
+            tally.add(s.people)
+    people = tally.blocks()
     by_scope = {(p.scope, p.target, p.path, p.container): p.estimate for p in people}
     risks: list[Risk] = []
     for target, exposures in exposure_by_target.items():
@@ -22,8 +28,7 @@ def assess(
         container_risks = []
         for s in mine:
             n = by_scope.get(("container", target, s.row.path, s.row.container), 0)
-            minors = int(s.people.demographics.as_dict().get("under_14", 0))
-            r = container_risk(s.row, s.findings, n, minors, s.trace, s.reid, reach)
+            r = container_risk(s.row, s.findings, n, s.minors, s.trace, s.reid, reach)
             if r is not None:
                 container_risks.append(r)
         if container_risks:

@@ -4,7 +4,7 @@ sample, identifier counters, aggregates derived from IDs)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from spillguard.analysis.people import IDENTIFIER_ENTITIES, ContainerPeople, Demographics
@@ -28,13 +28,19 @@ from spillguard.sources.base import ContainerScan
 
 @dataclass
 class ContainerSummary:
-    """What outlives a container for the scan-level assessment: counts and sketches only."""
+    """What outlives a container for the scan-level assessment: counts and sketches only.
+    The engine folds ``people`` into a PeopleTally and drops it (``without_people``), so
+    a scan of many containers keeps only their counts."""
 
     row: Coverage
     findings: list[Finding]
     trace: Trace | None
     reid: dict
-    people: ContainerPeople
+    people: ContainerPeople | None
+    minors: int = 0  # children under 14 by their resident IDs
+
+    def without_people(self) -> "ContainerSummary":
+        return replace(self, people=None)
 
 
 class ContainerRun:
@@ -100,7 +106,8 @@ class ContainerRun:
         trace = find_trace(self.sample, findings, row) if self.sample.n else None
         reid = reidentification(self.sample, findings) if self.sample.n else {}
         self.sample = RecordSample(self.keyed, 0)  # free the digests
-        return ContainerSummary(row, findings, trace, reid, ContainerPeople(row, identifiers, self.demographics))
+        minors = int(self.demographics.as_dict().get("under_14", 0))
+        return ContainerSummary(row, findings, trace, reid, ContainerPeople(row, identifiers, self.demographics), minors)
 
     def _findings(self) -> list[Finding]:
         best: dict[tuple[str, str], tuple[float, Finding, EntityTally]] = {}

@@ -19,6 +19,7 @@ from spillguard.credentials import parse_target
 from spillguard.exposure import checks_for
 from spillguard.exposure.base import CheckContext, run_check
 from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetResult
+from spillguard.analysis.people import PeopleTally
 from spillguard.scanning.assess import assess
 from spillguard.scanning.container import ContainerRun, ContainerSummary
 from spillguard.settings import Settings
@@ -43,6 +44,7 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
     findings: list[Finding] = []
     exposure: list[Exposure] = []
     summaries: list[ContainerSummary] = []
+    people = PeopleTally()
     reach: dict[str, list[Exposure]] = {}
     for target, cls in plan:
         display = mask_credentials(target)
@@ -62,7 +64,9 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
                 container = ContainerRun(cs, settings, detectors, keyed)
                 found = container.run()
                 findings.extend(found)
-                summaries.append(container.summary())
+                summary = container.summary()
+                people.add(summary.people)
+                summaries.append(summary.without_people())  # counters folded: memory stays flat
                 if progress:
                     progress("done", cs.coverage)
                 log_row(cs.coverage)
@@ -77,8 +81,8 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
             if any(r.status in ("partial", "error") for r in rows):
                 result.status, result.reason = "partial", "incomplete_containers"
         targets.append(result)
-    traces, people, risk = assess(summaries, reach)
-    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, people, risk)
+    traces, blocks, risk = assess(summaries, reach, people)
+    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, blocks, risk)
 
 
 def run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:

@@ -31,6 +31,7 @@ import tempfile
 from typing import Any, Callable
 
 from spillguard import __version__
+from spillguard.analysis.people import PeopleTally
 from spillguard.detectors import registry as detector_registry
 from spillguard.errors import ConfigError, safe_reason
 from spillguard.keys import Keyed, load_key
@@ -134,6 +135,7 @@ def run(
     coverage: list[Coverage] = []
     findings: list[Finding] = []
     summaries: list[ContainerSummary] = []
+    people = PeopleTally()
     next_unit = 0
     for result, spec, items in zip(targets, specs, listings):
         rows_before = len(coverage)
@@ -148,7 +150,8 @@ def run(
             for s in parts:
                 coverage.append(s.row)
                 findings.extend(s.findings)
-                summaries.append(s)
+                people.add(s.people)
+                summaries.append(s.without_people())
                 if progress:
                     progress("start", s.row)
                     progress("done", s.row)
@@ -156,8 +159,8 @@ def run(
         if result.status == "complete":
             if any(r.status in ("partial", "error") for r in coverage[rows_before:]):
                 result.status, result.reason = "partial", "incomplete_containers"
-    traces, people, risk = assess(summaries, reach)
-    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, people, risk)
+    traces, blocks, risk = assess(summaries, reach, people)
+    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, blocks, risk)
 
 
 def _lost(spec: TargetSpec, item: Listed) -> ContainerSummary:
