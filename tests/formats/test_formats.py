@@ -296,3 +296,21 @@ def test_member_stream_dispatches_to_a_format(tmp_path):
         ctx = ReadContext("x.zip!rows.jsonl", Coverage("t", "x.zip", "rows.jsonl"), Limits(), 0, depth=1)
         (batch,) = list(fmt.read(member.stream, ctx))
     assert fmt.id == "jsonl" and batch.columns == {"id_no": [CANARY]}
+
+
+def test_text_read_before_an_archive_cap_is_still_scanned(tmp_path, monkeypatch):
+    """A gzip member stopped by max_archive_total_bytes mid-read: every line read before
+    the cap is scanned and counted (only the cut line is lost), and the row says why."""
+    from spillguard import Settings, scan
+    from spillguard.settings import Limits
+
+    monkeypatch.setenv("SPILLGUARD_KEY", "formats-test-key-0123456789")
+    line = "2026-03-01 INFO request handled in 12 ms by worker seven\n"  # 58 bytes
+    p = tmp_path / "app.log.gz"
+    p.write_bytes(gzip.compress((line * 20_000).encode()))  # 1.16 MB uncompressed
+    cap = 300_000
+    result = scan(Settings(targets=[str(p)], sample_size=0, run_checks=False,
+                           limits=Limits(max_archive_total_bytes=cap)))
+    row = result.coverage[0]
+    assert row.status == "partial" and "size_limit" in row.reason
+    assert cap // len(line) - 1 <= row.records <= cap // len(line) + 1

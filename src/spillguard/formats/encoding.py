@@ -139,6 +139,7 @@ class DecodedReader:
         self._pos = 0
         self._eof = False
         self._pending = prefix
+        self.failure: Exception | None = None  # see read(keep_on_error=True)
 
     def _decode(self, data: bytes, final: bool) -> str:
         _state.reader = self
@@ -154,7 +155,9 @@ class DecodedReader:
         if self._pending:
             data, self._pending = self._pending, b""
         else:
-            data = self._raw.read(READ_BYTES)
+            # read1: one underlying read at most, so a stream that fails (a cap) fails on
+            # a call that has nothing else to give, and what came before is kept
+            data = getattr(self._raw, "read1", self._raw.read)(READ_BYTES)
             self.bytes_read += len(data)
         text = self._decode(data, final=not data)
         if not data:
@@ -163,12 +166,21 @@ class DecodedReader:
         self._pos = 0
         return True
 
-    def read(self, n: int) -> str:
-        """Up to ``n`` characters; fewer only at end of stream."""
+    def read(self, n: int, keep_on_error: bool = False) -> str:
+        """Up to ``n`` characters; fewer only at end of stream. ``keep_on_error``: when the
+        stream fails (a size cap) after some characters were read, return those and keep
+        the error in ``failure`` for the caller to raise once it has used them."""
         parts: list[str] = []
         want = n
         while want > 0:
-            if self._pos >= len(self._buf) and not self._fill():
+            try:
+                more = self._pos < len(self._buf) or self._fill()
+            except Exception as exc:
+                if not (keep_on_error and parts):
+                    raise
+                self.failure = exc
+                break
+            if not more:
                 break
             piece = self._buf[self._pos : self._pos + want]
             self._pos += len(piece)

@@ -42,7 +42,12 @@ class Text(Format):
         counted = 0
         while True:
             need = size - len(pending)
-            more = text.read(need)
+            try:
+                more = text.read(need, keep_on_error=True)
+            except Exception:
+                if pending:  # read before a cap was hit: scanned, then the cap is reported
+                    yield Batch(text=pending, text_offset=start, records=pending.count("\n") + 1)
+                raise
             eof = len(more) < need
             data = pending + more
             if not data:
@@ -65,6 +70,8 @@ class Text(Format):
             if text.errors:
                 ctx.coverage.mark("partial", "decode_errors")
             yield Batch(text=chunk, text_offset=start, records=records)
+            if text.failure is not None:
+                raise text.failure  # after the text read before it was scanned
             if eof:
                 break
             start += step

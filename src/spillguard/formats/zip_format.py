@@ -99,13 +99,18 @@ class CappedStream(io.RawIOBase):
         if failure:
             what = failure.replace("_", " ")
             raise FormatError(f"{self._name}: compressed data is {what}", reason=failure)
+        room = self._budget.cap - self._budget.used
+        if len(data) > room:  # deliver what fits; the next read raises (used > cap)
+            self._budget.used = self._budget.cap + 1
+            if room <= 0:
+                raise LimitExceeded(
+                    f"{self._name}: archive expands beyond max_archive_total_bytes", reason="size_limit"
+                )
+            data = data[:room]
+        else:
+            self._budget.used += len(data)
         n = len(data)
         self.out += n
-        self._budget.used += n
-        if self._budget.used > self._budget.cap:
-            raise LimitExceeded(
-                f"{self._name}: archive expands beyond max_archive_total_bytes", reason="size_limit"
-            )
         if self.out > RATIO_AFTER and self.out > self._ratio * max(self._consumed(), 1):
             raise LimitExceeded(
                 f"{self._name}: compression ratio above {self._ratio}", reason="compression_ratio"

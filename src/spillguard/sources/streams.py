@@ -195,6 +195,8 @@ class Prefixed(io.RawIOBase):
             n = min(len(b), len(self._head))
             b[:n], self._head = self._head[:n], self._head[n:]
             return n
-        data = self._inner.read(len(b))
+        # read1: one read of the inner stream at most, so a cap it hits fails on a call
+        # with nothing else to give (what was read before it still gets scanned)
+        data = getattr(self._inner, "read1", self._inner.read)(len(b))
         b[: len(data)] = data
         return len(data)
