@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     nbytes = 0
     for chunk in _chunks(args.input, args.max_bytes, chunk_chars):
         nbytes += len(chunk.encode("utf-8"))
-        tagged = [(h, d) for d in detectors for h in d.scan_text(chunk) if h.score >= min_conf]
+        tagged = [(h, d) for d in detectors for h in d.scan_text(chunk, min_conf) if h.score >= min_conf]
         kept = resolve(tagged)
         if kept:
             newlines = [i for i, ch in enumerate(chunk) if ch == "\n"]
