@@ -159,3 +159,14 @@ def test_the_union_pass_learnt_from_earlier_chunks_changes_nothing(monkeypatch):
     with gate.disabled():
         ungated = _findings(batch, "text")
     assert first == second == ungated
+
+
+def test_a_pattern_anchored_at_the_end_of_text_is_never_windowed():
+    """finditer(text, pos, endpos) reads endpos as the end of the text: '$' would match at
+    every window's end, so such a pattern (a plugin's) scans the whole text."""
+    rx = re.compile(r"\d{4}$")
+    # lines ending in four digits, far apart: each would be a window of its own
+    text = "\n".join(f"id {i:04d}" if i % 10 == 0 else "x" * 80 for i in range(400)) + "\nlast 5678"
+    assert len(text) > gate.MIN_GATED_CHARS
+    assert [m.group(0) for m in gate.gated_finditer(rx, text)] == ["5678"]
+    assert gate.windows(text, rx) == [(0, len(text))]

@@ -95,6 +95,15 @@ def strip_lookarounds(p: str) -> tuple[str, int]:
     return "".join(out), removed
 
 
+@lru_cache(maxsize=512)
+def ends_text(p: str) -> bool:
+    """``$`` or ``\\Z`` outside a class: ``finditer(text, pos, endpos)`` reads ``endpos``
+    as the end of the text, so gate.py never cuts windows for such a pattern (none of
+    the built-in ones is anchored there)."""
+    return any((kind == "char" and not in_class and p[a] == "$") or (kind == "esc" and p[a + 1] == "Z")
+               for a, _, kind, in_class in _tokens(p))
+
+
 def _plain_class(p: str) -> bool:
     """One non-negated character class and nothing else."""
     if not p.startswith("[") or p.startswith("[^"):

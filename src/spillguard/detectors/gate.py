@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spillguard.detectors.automaton import OTHER_DIGIT, automaton_pattern
+from spillguard.detectors.automaton import OTHER_DIGIT, automaton_pattern, ends_text
 
 SEP = "\x00"
 _ON = [True]  # off only in tests that compare gated with ungated scans
@@ -129,7 +129,7 @@ def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None =
             reach: int = 0) -> list[tuple[int, int]]:
     """Where ``rx`` may match in ``text``: the whole text when it is short or ``rx`` has
     no gate. ``gate`` overrides the rewritten pattern; ``reach``: see Segments.windows."""
-    if len(text) < MIN_GATED_CHARS or not _ON[0]:
+    if len(text) < MIN_GATED_CHARS or not _ON[0] or ends_text(rx.pattern):
         return [(0, len(text))]
     gate = gate or automaton_pattern(rx.pattern, rx.flags & ~re.UNICODE)
     seg = segments(text, delimiter) if gate is not None else None
