@@ -108,3 +108,21 @@ def test_when_free_text_holds_ids_then_finding_has_no_field():
     findings = scan_text("2026-03-01 login idcard=11010519491231002X phone=13912345678\n")
     assert {"CN_RESIDENT_ID", "PHONE_NUMBER"} <= {f.entity for f in findings}
     assert all(f.field is None for f in findings)
+
+
+def test_a_plugin_detector_without_the_floor_parameter_still_scans_text():
+    """scan_text(text) from before scan_text(text, floor): called with the text alone."""
+    from spillguard.detectors.base import Detector, Hit
+    from spillguard.scanning.text import TextScanner
+
+    class OldStyle(Detector):
+        id = "test-old-style"
+        entity = "TEST_TOKEN"
+
+        def scan_text(self, text):  # no floor
+            at = text.find("TOKEN-42")
+            return [] if at < 0 else [Hit(0, at, at + 8, "TOKEN-42", 0.9, "literal", self.entity)]
+
+    scanner = TextScanner([OldStyle()], KEY, 0.5)
+    scanner.scan(Batch(text="x\nTOKEN-42\n", records=2))
+    assert scanner.tally.by_detector["test-old-style"].count == 1

@@ -4,6 +4,7 @@ twice in the overlap between two chunks is counted once (by absolute position)."
 from __future__ import annotations
 
 import bisect
+import inspect
 import re
 from typing import Sequence
 
@@ -20,6 +21,8 @@ TEXT_FIELD = ""  # tallies key for free text; reported as field null
 class TextScanner:
     def __init__(self, detectors: Sequence[Detector], keyed: Keyed, min_confidence: float, on_new: OnNew | None = None):
         self.detectors = [d for d in detectors if type(d).scan_text is not Detector.scan_text]
+        # a plugin written before scan_text took a floor is called with the text alone
+        self._floored = {d.id for d in self.detectors if "floor" in inspect.signature(d.scan_text).parameters}
         self.keyed = keyed
         self.min_confidence = min_confidence
         self.tally = FieldTally(TEXT_FIELD, on_new=on_new)
@@ -30,7 +33,8 @@ class TextScanner:
         self.tally.nonempty += 1 if text.strip() else 0
         tagged: list[tuple[Hit, Detector]] = []
         for det in self.detectors:
-            for h in det.scan_text(text, self.min_confidence):
+            found = det.scan_text(text, self.min_confidence) if det.id in self._floored else det.scan_text(text)
+            for h in found:
                 if h.score >= self.min_confidence:
                     tagged.append((h, det))
         newlines: list[int] | None = None
