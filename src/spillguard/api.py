@@ -10,7 +10,9 @@ from spillguard.settings import Settings
 
 def scan(settings: Settings, progress: Callable[[str, Coverage], None] | None = None) -> ScanResult:
     """Scan every target in ``settings``; ``progress(event, coverage_row)`` is called as
-    each container starts ("start") and ends ("done"). ``settings.engine == "spark"``
+    each container starts ("start"), after each batch read from it ("batch": the row's
+    records and bytes so far; local engine only) and when it ends ("done").
+    ``settings.engine == "spark"``
     runs the same scan on Apache Spark (``settings.spark_master``)."""
     if settings.engine == "spark":
         from spillguard.spark.engine import run as run_on_spark  # pyspark only when asked

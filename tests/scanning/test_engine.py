@@ -126,3 +126,20 @@ def test_a_plugin_detector_without_the_floor_parameter_still_scans_text():
     scanner = TextScanner([OldStyle()], KEY, 0.5)
     scanner.scan(Batch(text="x\nTOKEN-42\n", records=2))
     assert scanner.tally.by_detector["test-old-style"].count == 1
+
+
+def test_progress_is_told_after_every_batch_with_the_records_so_far(tmp_path, monkeypatch):
+    """A long container (a 10 GB log) reports as it goes, not only when it ends."""
+    from spillguard import Settings, scan
+    from spillguard.settings import Limits
+
+    monkeypatch.setenv("SPILLGUARD_KEY", "engine-test-key-0123456789")
+    p = tmp_path / "big.log"
+    p.write_text("".join(f"line {i} ok\n" for i in range(30_000)), encoding="utf-8")
+    events = []
+    scan(Settings(targets=[str(p)], sample_size=0, run_checks=False, limits=Limits(text_chunk_chars=64 * 1024)),
+         progress=lambda event, row: events.append((event, row.records, row.bytes)))
+    kinds = [e for e, _, _ in events]
+    assert kinds[0] == "start" and kinds[-1] == "done" and kinds.count("batch") >= 4
+    batches = [(n, b) for e, n, b in events if e == "batch"]
+    assert batches == sorted(batches) and batches[-1][0] == 30_000 and events[-1][1] == 30_000

@@ -25,12 +25,14 @@ def live_progress(enabled: bool) -> Iterator[object | None]:
 
         def on_event(event: str, row: Coverage) -> None:
             where = (row.path or row.target) + (f" [{row.container}]" if row.container else "")
+            records = state["records"]
             if event == "done":
                 state["done"] += 1
                 state["records"] += row.records
-            bar.update(
-                task,
-                description=f"{state['done']} containers, {state['records']:,} records - {where}",
-            )
+                records = state["records"]
+            elif event == "batch":  # inside one big container: its records and bytes so far
+                records += row.records
+                where += f" ({row.bytes / 1e6:,.0f} MB read)" if row.bytes else ""
+            bar.update(task, description=f"{state['done']} containers, {records:,} records - {where}")
 
         yield on_event

@@ -5,7 +5,7 @@ sample, identifier counters, aggregates derived from IDs)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 from spillguard.analysis.people import IDENTIFIER_ENTITIES, ContainerPeople, Demographics
 from spillguard.analysis.reidentification import reidentification
@@ -46,8 +46,10 @@ class ContainerSummary:
 class ContainerRun:
     """Reads one container within the sample limit and turns its tallies into findings."""
 
-    def __init__(self, cs: ContainerScan, settings: Settings, detectors: Sequence[Detector], keyed: Keyed):
+    def __init__(self, cs: ContainerScan, settings: Settings, detectors: Sequence[Detector], keyed: Keyed,
+                 on_batch: Callable[[Coverage], None] | None = None):
         self.cs = cs
+        self.on_batch = on_batch  # told after every batch (records and bytes so far)
         self.settings = settings
         self.detectors = {d.id: d for d in detectors}
         self._detector_list = list(detectors)
@@ -76,6 +78,9 @@ class ContainerRun:
                     row.mark("partial", sampled)
                 self._scan(batch)
                 self.records += batch.records
+                if self.on_batch is not None:
+                    row.records = self.records  # so far; set for good below
+                    self.on_batch(row)
         except LimitExceeded as exc:
             row.mark("partial" if self.records else "skipped", safe_reason(exc))
         except Exception as exc:

@@ -27,7 +27,7 @@ from spillguard.sources import mask_credentials, source_for
 
 log = logging.getLogger("spillguard")
 
-Progress = Callable[[str, Coverage], None]  # (event "start"|"done", row)
+Progress = Callable[[str, Coverage], None]  # (event "start"|"batch"|"done", row)
 
 
 def utc_now() -> str:
@@ -61,7 +61,8 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
                 coverage.append(cs.coverage)
                 if progress:
                     progress("start", cs.coverage)
-                container = ContainerRun(cs, settings, detectors, keyed)
+                on_batch = (lambda row: progress("batch", row)) if progress else None
+                container = ContainerRun(cs, settings, detectors, keyed, on_batch)
                 found = container.run()
                 findings.extend(found)
                 summary = container.summary()
