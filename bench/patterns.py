@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def for_automata(pattern: str, flags: int = 0) -> tuple[str | None, int]:
     """spillguard's own gate (detectors/automaton.py): the pattern spillguard's first pass runs."""
     from spillguard.detectors.automaton import automaton_pattern, strip_lookarounds
 
-    return automaton_pattern(pattern, flags & ~re.UNICODE), strip_lookarounds(pattern)[1]
+    return automaton_pattern(pattern, flags), strip_lookarounds(pattern)[1]
 
 
 def export() -> dict:

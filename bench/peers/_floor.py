@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Callable
 
 BLOCK = 1 << 20
 
@@ -21,6 +22,19 @@ def parser(description: str) -> argparse.ArgumentParser:
 def load_patterns(path: str) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return json.load(f)["patterns"]
+
+
+def compilable(path: str, compile_one: Callable[[bytes], object]) -> tuple[list[dict], list[str]]:
+    """The patterns of ``path`` the engine compiles (``compile_one`` raises on the others),
+    and the ids of those it refuses."""
+    used, skipped = [], []
+    for p in load_patterns(path):
+        try:
+            compile_one(p["rewritten"].encode("utf-8"))
+            used.append(p)
+        except Exception:  # noqa: BLE001 - re2.error, hyperscan.error; name it and go on
+            skipped.append(p["id"])
+    return used, skipped
 
 
 def blocks(path: str, max_bytes: int) -> list[bytes]:

@@ -37,13 +37,7 @@ def main() -> int:
     from importlib.metadata import version
 
     t0 = time.perf_counter()
-    used, skipped = [], []
-    for p in _floor.load_patterns(args.patterns):
-        try:
-            _database(hyperscan, [p["rewritten"].encode("utf-8")], hyperscan.HS_FLAG_UTF8)
-            used.append(p)
-        except Exception:  # noqa: BLE001 - hyperscan.error; name it and go on
-            skipped.append(p["id"])
+    used, skipped = _floor.compilable(args.patterns, lambda e: _database(hyperscan, [e], hyperscan.HS_FLAG_UTF8))
     exprs = [p["rewritten"].encode("utf-8") for p in used]
     db_all = _database(hyperscan, exprs, hyperscan.HS_FLAG_UTF8)
     db_one = _database(hyperscan, exprs, hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH)

@@ -26,13 +26,7 @@ def main() -> int:
     from importlib.metadata import version
 
     t0 = time.perf_counter()
-    used, skipped = [], []
-    for p in _floor.load_patterns(args.patterns):
-        try:
-            re2.compile(p["rewritten"].encode("utf-8"))
-            used.append(p)
-        except Exception:  # noqa: BLE001 - re2.error; name it and go on
-            skipped.append(p["id"])
+    used, skipped = _floor.compilable(args.patterns, re2.compile)
     opts = re2.Options()
     opts.max_mem = 512 << 20
     combined = b"|".join(b"(?:" + p["rewritten"].encode("utf-8") + b")" for p in used)

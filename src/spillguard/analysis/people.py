@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from spillguard.models import Coverage, People
@@ -100,12 +100,8 @@ class Demographics:
     def merge(self, other: "Demographics") -> "Demographics":
         """A new Demographics over both (a number in both is counted once)."""
         out = Demographics(self.today)
-        out._ids = self._ids.merge(other._ids)
-        for key in self._buckets.keys() | other._buckets.keys():
-            a, b = self._buckets.get(key), other._buckets.get(key)
-            if a is None or b is None:  # a copy, so that adding to one never changes the other
-                a, b = a or b, DistinctCounter()
-            out._buckets[key] = a.merge(b)
+        out.absorb(self)
+        out.absorb(other)
         return out
 
     def absorb(self, other: "Demographics") -> None:
@@ -210,30 +206,35 @@ def _has_identifiers(counters: dict[str, DistinctCounter]) -> bool:
     return any(e in IDENTIFIER_ENTITIES and c.count() > 0 for e, c in counters.items())
 
 
+@dataclass
+class _Target:
+    """A target's running people counters, and the blocks of its containers."""
+
+    counters: dict[str, DistinctCounter] = field(default_factory=dict)
+    demographics: Demographics = field(default_factory=Demographics)
+    containers: int = 0
+    blocks: list[People] = field(default_factory=list)
+
+
 class PeopleTally:
     """The people blocks of a scan, folded in one container at a time: it keeps one
     running set of counters per target (and counts only per container), so a scan of
     thousands of files or tables holds no per-container counters."""
 
     def __init__(self) -> None:
-        self._targets: dict[str, tuple[dict[str, DistinctCounter], Demographics, list[int]]] = {}
-        self._containers: dict[str, list[People]] = {}
+        self._targets: dict[str, _Target] = {}  # in order of first appearance
         self._n = 0
 
     def add(self, c: ContainerPeople) -> None:
-        target = c.row.target
-        if target not in self._targets:
-            self._targets[target] = ({}, Demographics(c.demographics.today), [0])
-            self._containers[target] = []
-        counters, demographics, n = self._targets[target]
-        _absorb_counters(counters, c.identifiers)
-        demographics.absorb(c.demographics)
-        n[0] += 1
+        t = self._targets.setdefault(c.row.target, _Target())
+        _absorb_counters(t.counters, c.identifiers)
+        t.demographics.absorb(c.demographics)
+        t.containers += 1
         self._n += 1
         if _has_identifiers(c.identifiers):
             own: dict[str, DistinctCounter] = {}
             _absorb_counters(own, c.identifiers)
-            self._containers[target].append(_block("container", c.row, target, own, c.demographics, 1))
+            t.blocks.append(_block("container", c.row, c.row.target, own, c.demographics, 1))
 
     def blocks(self) -> list[People]:
         """One People for the whole scan (always), then one per target and one per
@@ -243,12 +244,12 @@ class PeopleTally:
         scan_demographics = Demographics()
         target_blocks: list[People] = []
         container_blocks: list[People] = []
-        for target, (counters, demographics, n) in self._targets.items():
-            if _has_identifiers(counters):
-                target_blocks.append(_block("target", None, target, counters, demographics, n[0]))
-            _absorb_counters(scan_counters, counters)
-            scan_demographics.absorb(demographics)
-            container_blocks += sorted(self._containers[target], key=lambda p: (p.path or "", p.container or ""))
+        for target, t in self._targets.items():
+            if _has_identifiers(t.counters):
+                target_blocks.append(_block("target", None, target, t.counters, t.demographics, t.containers))
+            _absorb_counters(scan_counters, t.counters)
+            scan_demographics.absorb(t.demographics)
+            container_blocks += sorted(t.blocks, key=lambda p: (p.path or "", p.container or ""))
         scan = _block("scan", None, None, scan_counters, scan_demographics, self._n)
         return [scan, *target_blocks, *container_blocks]
 

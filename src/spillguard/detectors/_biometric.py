@@ -14,7 +14,7 @@ import binascii
 import hashlib
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit
 from spillguard.detectors.context import FieldContext, name_matches
@@ -66,12 +66,17 @@ def may_hold_binary(texts: list[str | None], raw: list[Any]) -> bool:
     return found
 
 
-def binary_rows(texts: list[str | None], raw: list[Any], magics: tuple[bytes, ...]) -> list[int]:
-    """The rows ``blob`` can accept: bytes values, and text that starts like one of
-    ``magics`` encoded (one RE2 pass over the column, see gate.py)."""
+def blobs(texts: list[str | None], raw: list[Any], magics: tuple[bytes, ...]) -> Iterator[tuple[int, int, Any, str]]:
+    """(row, end of its text span, bytes, form) for every value of a column that ``blob``
+    accepts. Only bytes values and text that starts like one of ``magics`` encoded are
+    tried (one RE2 pass over the column, see gate.py)."""
     if not may_hold_binary(texts, raw):
-        return []
-    return rows_where(texts, raw, _encoded_gate(magics), (bytes, bytearray, memoryview))
+        return
+    for i in rows_where(texts, raw, _encoded_gate(magics), (bytes, bytearray, memoryview)):
+        t = texts[i]
+        got = blob(t, raw[i], magics)
+        if got is not None:
+            yield i, len(t) if t else 0, got[0], got[1]
 
 
 @lru_cache(maxsize=64)
@@ -148,17 +153,15 @@ class RecordDetector(ColumnDetector):
     def scan_column(self, texts, raw, ctx):
         hits: list[Hit] = []
         candidates = 0
-        for i in binary_rows(texts, raw, self.magics):
-            t, r = texts[i], raw[i]
-            got = blob(t, r, self.magics)
-            record = parse(got[0]) if got else None
+        for i, end, data, form in blobs(texts, raw, self.magics):
+            record = parse(data)
             if record is None or record.kind not in self.kinds:
                 continue
             candidates += 1
             if record.plausible:
-                form = "" if got[1] == "bytes" else f" ({got[1]})"
-                hits.append(Hit(i, 0, len(t) if t else 0, digest(record.kind.lower(), got[0]), 0.9,
-                                f"{record.version} {self.noun}{form}", self.entity))
+                shown = "" if form == "bytes" else f" ({form})"
+                hits.append(Hit(i, 0, end, digest(record.kind.lower(), data), 0.9,
+                                f"{record.version} {self.noun}{shown}", self.entity))
         return hits, candidates, len(hits)
 
     def confidence(self, stats: ColumnStats, ctx: FieldContext):

@@ -226,15 +226,13 @@ class PatternDetector(Detector):
         unsupported_dropped = self.needs_context and floor > self.weak_score
         for m in self._candidates(text, keyed=unsupported_dropped and bool(self.text_keywords)):
             start, end, cand = self._span(m)
-            kw = self._keyword_before(text, start) if unsupported_dropped else None
-            if unsupported_dropped and kw is None:
+            if unsupported_dropped and self._keyword_before(text, start) is None:
                 continue  # without a keyword its score is weak_score, below the floor
             v = self._validated(cand)
             if v is None:
                 continue
             score, reason = v.score, v.reason
-            if not unsupported_dropped:
-                kw = self._keyword_before(text, start)
+            kw = self._keyword_before(text, start)
             if kw:
                 score, reason = min(1.0, max(score, self.base_score) + 0.15), f"{reason}; keyword '{kw}'"
             elif self.needs_context:

@@ -6,7 +6,7 @@ location data, is never shown (the masker hides it)."""
 
 import base64
 
-from spillguard.detectors._biometric import binary_rows, blob
+from spillguard.detectors._biometric import blobs
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext
 from spillguard.validators.image_headers import exif_gps
@@ -42,12 +42,8 @@ class ExifGpsDetector(ColumnDetector):
     def scan_column(self, texts, raw, ctx):
         hits: list[Hit] = []
         candidates = 0
-        for i in binary_rows(texts, raw, _IMAGE_MAGICS):
-            t, r = texts[i], raw[i]
-            got = blob(t, r, _IMAGE_MAGICS)
-            if got is None:
-                continue
-            pos = exif_gps(got[0])
+        for i, _, data, _ in blobs(texts, raw, _IMAGE_MAGICS):
+            pos = exif_gps(data)
             if pos is None:
                 continue
             candidates += 1

@@ -13,7 +13,7 @@ the detector checks no image (one warning names ``pip install 'spillguard[faces]
 import base64
 import logging
 
-from spillguard.detectors._biometric import binary_rows, blob, digest, fac_2005
+from spillguard.detectors._biometric import blobs, digest, fac_2005
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.faces import default_worker
@@ -39,19 +39,14 @@ class FaceImageDetector(ColumnDetector):
         hits: list[Hit] = []
         images = []
         candidates = 0
-        for i in binary_rows(texts, raw, _IMAGE_MAGICS):
-            t, r = texts[i], raw[i]
-            got = blob(t, r, _IMAGE_MAGICS)
-            if got is None:
-                continue
-            end = len(t) if t else 0
-            record = parse(got[0]) if bytes(got[0][:4]) == b"FAC\x00" else None
+        for i, end, data, _ in blobs(texts, raw, _IMAGE_MAGICS):
+            record = parse(data) if bytes(data[:4]) == b"FAC\x00" else None
             if record is not None:
                 candidates += 1
                 if record.plausible:
-                    hits.append(Hit(i, 0, end, digest("fac", got[0]), FACE, f"{record.version} face record", self.entity))
-            elif image_info(got[0]) is not None:
-                images.append((i, end, got[0]))
+                    hits.append(Hit(i, 0, end, digest("fac", data), FACE, f"{record.version} face record", self.entity))
+            elif image_info(data) is not None:
+                images.append((i, end, data))
         if images:
             hits_checked = self._faces(images, name_matches(ctx.path, _PHOTO))
             candidates += hits_checked[1]

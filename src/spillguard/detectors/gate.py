@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from spillguard.detectors.automaton import OTHER_DIGIT, automaton_pattern, ends_text
 
 SEP = "\x00"
+_MISSING = object()
 _ON = [True]  # off only in tests that compare gated with ungated scans
 
 
@@ -131,7 +132,7 @@ def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None =
     no gate. ``gate`` overrides the rewritten pattern; ``reach``: see Segments.windows."""
     if len(text) < MIN_GATED_CHARS or not _ON[0] or ends_text(rx.pattern):
         return [(0, len(text))]
-    gate = gate or automaton_pattern(rx.pattern, rx.flags & ~re.UNICODE)
+    gate = gate or automaton_pattern(rx.pattern, rx.flags)
     seg = segments(text, delimiter) if gate is not None else None
     if seg is None:
         return [(0, len(text))]
@@ -146,23 +147,24 @@ def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str |
         yield from rx.finditer(text, pos, end)
 
 
-_ARRAY: list = [None, None]  # (values, Arrow array): the detectors of one column share it
+# (values, Arrow array) of the last two lists asked about: the detectors of one column
+# alternate between its texts and its normalised texts, and share both conversions
+_ARRAYS: list[tuple[list, pa.Array | None]] = []
 
 
 def marked(values: list[str | None], gate: str) -> np.ndarray:
     """Indices of the values (None: never) in which ``gate`` finds a match."""
     if not _ON[0]:
         return np.arange(len(values))
-    if _ARRAY[0] is values:
-        arr = _ARRAY[1]
-    else:
+    arr = next((a for v, a in _ARRAYS if v is values), _MISSING)
+    if arr is _MISSING:
         arr = None
         if not OTHER_DIGIT.search(SEP.join(v for v in values if v)):
             try:
                 arr = pa.array(values, type=pa.string())
             except (pa.ArrowInvalid, UnicodeEncodeError):
                 arr = None
-        _ARRAY[:] = [values, arr]
+        _ARRAYS[:] = [*_ARRAYS[-1:], (values, arr)]
     if arr is None:
         return np.arange(len(values))  # no UTF-8 form: let the detector look at every value
     hits = pc.fill_null(pc.match_substring_regex(arr, gate), False)

@@ -74,9 +74,8 @@ class GeoCoordinatesDetector(VocabularyDetector):
     def scan_column(self, texts, raw, ctx):
         named, half_ = self.field_name(ctx) is not None, half(ctx.path, ctx.siblings)
         hits, candidates = [], 0
-        gate = None if half_ else automaton_pattern(_PAIR.pattern, _PAIR.flags & ~re.UNICODE)
-        rows = range(len(texts)) if half_ else rows_where(texts, raw, gate, (list, tuple))
-        for i in rows:
+        pairs = automaton_pattern(_PAIR.pattern, _PAIR.flags)
+        for i in range(len(texts)) if half_ else rows_where(texts, raw, pairs, (list, tuple)):
             t, r = texts[i], raw[i]
             j = self._judge(t, r, named, half_)
             candidates += j is not None

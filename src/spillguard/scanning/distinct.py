@@ -57,24 +57,13 @@ class DistinctCounter:
         """A new counter over the union of both (same key and entity, so equal values
         have equal digests: a person in two fields or stores is counted once)."""
         out = DistinctCounter()
-        if self._exact is not None and other._exact is not None:
-            out._exact = self._exact | other._exact
-            if len(out._exact) > EXACT_LIMIT:
-                out._to_sketch()
-            return out
-        out._exact = None
-        out._registers = bytearray(M)
-        for c in (self, other):
-            if c._exact is not None:
-                for d in c._exact:
-                    out._sketch_add(d)
-            else:
-                out._registers = bytearray(map(max, out._registers, c._registers))
+        out.absorb(self)
+        out.absorb(other)
         return out
 
     def absorb(self, other: "DistinctCounter") -> None:
-        """Add ``other``'s values to this counter in place (the same result as ``merge``,
-        without copying a running total once per container)."""
+        """Add ``other``'s values to this counter in place (``merge`` without the copy, for
+        running totals)."""
         if self._exact is not None and other._exact is not None:
             self._exact |= other._exact
             if len(self._exact) > EXACT_LIMIT:
