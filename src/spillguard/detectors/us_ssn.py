@@ -3,9 +3,8 @@ moderately, a bare 9-digit number only counts with a field name or keyword."""
 
 from __future__ import annotations
 
-from stdnum.us import ssn
-
 from spillguard.detectors.base import Example, PatternDetector, Verdict
+from spillguard.validators import us_ssn
 
 _W = "0-9A-Za-z"
 SEPARATED, BARE = 0.6, 0.3
@@ -29,7 +28,7 @@ class UsSsnDetector(PatternDetector):
 
     def validate(self, candidate: str) -> Verdict | None:
         compact = candidate.replace(" ", "-")
-        if not ssn.is_valid(compact):  # 000/666/9xx areas, group 00, serial 0000, ads
+        if not us_ssn.is_valid(compact):  # 000/666/9xx areas, group 00, serial 0000, ads
             return None
         number = compact.replace("-", "")
         if len(compact) == 9:
