@@ -194,8 +194,9 @@ class PatternDetector(Detector):
 
     def _span(self, m: re.Match) -> tuple[int, int, str]:
         """The candidate span: group 'v' when the pattern defines it, else the match."""
-        if "v" in m.re.groupindex and m.group("v") is not None:
-            return m.start("v"), m.end("v"), m.group("v")
+        v = m.group("v") if "v" in m.re.groupindex else None
+        if v is not None:
+            return m.start("v"), m.end("v"), v
         return m.start(), m.end(), m.group(0)
 
     def scan_column(self, texts, raw, ctx):

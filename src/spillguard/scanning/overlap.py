@@ -22,6 +22,9 @@ def resolve(items: Iterable[tuple[Hit, T]]) -> list[tuple[Hit, T]]:
         by_row[item[0].row].append(item)
     kept: list[tuple[Hit, T]] = []
     for row_items in by_row.values():
+        if len(row_items) == 1:  # the common case in a column: one hit in the cell
+            kept.append(row_items[0])
+            continue
         for cluster in _clusters(row_items):
             if len(cluster) == 1:
                 kept.extend(cluster)
