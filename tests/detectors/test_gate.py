@@ -149,6 +149,7 @@ def test_the_union_pass_learnt_from_earlier_chunks_changes_nothing(monkeypatch):
     """Free text: gates asked for on earlier chunks run first as one union pass; each
     gate then looks only at the lines the union marked."""
     monkeypatch.setattr(gate, "_TEXT_GATES", set())
+    monkeypatch.setattr(gate, "_UNION", gate._UnionState())
     doc = _document(5)
     batch = [Batch(text=doc, records=doc.count("\n"))]
     first = _findings(batch, "text")
@@ -161,6 +162,24 @@ def test_the_union_pass_learnt_from_earlier_chunks_changes_nothing(monkeypatch):
     assert first == second == ungated
 
 
+def test_dense_text_rests_the_union_pass_and_finds_the_same(monkeypatch):
+    """Where the union marks most lines (PII-dense text) it only costs time: the next
+    UNION_REST chunks are cut without it, then it is tried again."""
+    monkeypatch.setattr(gate, "_TEXT_GATES", set())
+    monkeypatch.setattr(gate, "_UNION", gate._UnionState())
+    dense = "\n".join(_example_texts() * 6) + "\n"
+    batch = [Batch(text=dense, records=dense.count("\n"))]
+    first = _findings(batch, "text")  # learns the gates
+    seg = gate.segments(dense + " ", "\n")
+    assert seg.members and len(seg.pre) > gate.UNION_MAX_SHARE * (len(seg.starts) - 1) and gate._UNION.dense
+    rested = [gate.segments(dense + " " * (2 + i), "\n") for i in range(gate.UNION_REST)]
+    assert all(not s.members for s in rested)
+    assert gate.segments(dense + " " * 99, "\n").members  # tried again
+    second = _findings([Batch(text=dense + "  ", records=dense.count("\n"))], "text")  # cut without the union
+    with gate.disabled():
+        assert first == second == _findings(batch, "text")
+
+
 def test_a_pattern_anchored_at_the_end_of_text_is_never_windowed():
     """finditer(text, pos, endpos) reads endpos as the end of the text: '$' would match at
     every window's end, so such a pattern (a plugin's) scans the whole text."""
@@ -170,3 +189,27 @@ def test_a_pattern_anchored_at_the_end_of_text_is_never_windowed():
     assert len(text) > gate.MIN_GATED_CHARS
     assert [m.group(0) for m in gate.gated_finditer(rx, text)] == ["5678"]
     assert gate.windows(text, rx) == [(0, len(text))]
+
+
+def test_the_re2_spelling_of_other_digits_agrees_with_python_for_every_code_point():
+    """gate.py asks RE2 (automaton.other_digit_re2) whether a text holds a decimal digit the
+    gates leave out; Python's \\d (automaton.OTHER_DIGIT) is the reference."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from spillguard.detectors.automaton import OTHER_DIGIT, other_digit_re2
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    by_re2 = pc.match_substring_regex(pa.array(chars), other_digit_re2()).to_pylist()
+    by_python = [OTHER_DIGIT.search(c) is not None for c in chars]
+    assert by_re2 == by_python
+    assert sum(by_python) > 600  # Arabic-Indic, Devanagari, … digits are in
+
+
+def test_text_with_other_decimal_digits_is_scanned_ungated():
+    from spillguard.detectors import gate as g
+
+    long = "filler line without anything\n" * 300
+    assert g.segments(long + "卡号 ٣٧٧\n", "\n") is None  # Arabic-Indic digits: no gates
+    assert g.segments(long + "卡号 377\n", "\n") is not None
+    assert len(g.marked(["a", "٣٧٧", None], "x")) == 3  # a column with them: every value

@@ -18,6 +18,7 @@ Shape-based detectors override ``classify``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, ClassVar, Iterator, Sequence
 
 from spillguard.detectors._vocab import norm
@@ -112,6 +113,11 @@ class VocabularyDetector(ColumnDetector):
                     hits.append(Hit(i, 0, len(t) if t else 0, key, score, why, self.entity))
         return hits, candidates, len(hits)
 
+    # A character class holding every character of a value ``classify`` can accept: free
+    # text after a keyword is cut at the first other character before the longest-first
+    # search ("user=zhou@example.com" tries "zhou", not 16 prefixes). None: no cut.
+    text_value_chars: ClassVar[str | None] = None
+
     # What ``classify`` needs of a normalised value besides the vocabulary, as a regex
     # (RE2-rewritable, see gate.py); None with an overridden ``classify``: every value.
     value_gate: ClassVar[str | None] = None
@@ -170,6 +176,8 @@ class VocabularyDetector(ColumnDetector):
             seg = seg[: d.start()] if d else seg
             if seg and not seg[0].isascii():
                 seg = seg.split()[0] if seg.split() else ""
+            if cls.text_value_chars is not None:  # no longer prefix can classify
+                seg = seg[: _value_run(cls.text_value_chars).match(seg).end()]
             for end in range(len(seg), 0, -1):
                 if seg[end - 1].isspace():
                     continue
@@ -179,3 +187,8 @@ class VocabularyDetector(ColumnDetector):
                     hits.append(Hit(0, start, start + end, j[0], score, f"keyword '{kw}'", self.entity))
                     break
         return hits
+
+
+@lru_cache(maxsize=None)
+def _value_run(chars: str) -> re.Pattern:
+    return re.compile(chars + "*")

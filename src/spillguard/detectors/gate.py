@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spillguard.detectors.automaton import OTHER_DIGIT, automaton_pattern, ends_text
+from spillguard.detectors.automaton import automaton_pattern, ends_text, other_digit_re2
 
 SEP = "\x00"
 _MISSING = object()
@@ -54,9 +54,9 @@ MERGE_GAP = 256  # runs of marked segments closer than this are scanned as one w
 class Segments:
     """A text cut at ``delimiter`` once, in Arrow; which segments each gate marks."""
 
-    def __init__(self, text: str, delimiter: str, union: tuple[str, ...] = ()):
+    def __init__(self, text: str, delimiter: str, union: tuple[str, ...] = (), whole: pa.Array | None = None):
         self.text = text
-        cells = pc.split_pattern(pa.array([text]), delimiter).flatten()
+        cells = pc.split_pattern(pa.array([text]) if whole is None else whole, delimiter).flatten()
         self.cells = cells
         lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False).astype(np.int64)
         self.starts = np.concatenate(([0], np.cumsum(lengths + len(delimiter))))  # +1 past the end
@@ -72,6 +72,7 @@ class Segments:
             self.members = frozenset(union)
             self.pre = np.flatnonzero(any_gate.to_numpy(zero_copy_only=False))
             self.pre_cells = cells.take(pa.array(self.pre, type=pa.int64()))
+            _UNION.dense = len(self.pre) > UNION_MAX_SHARE * len(cells)
 
     def _marked(self, gate: str) -> np.ndarray:
         if gate in self.members:
@@ -107,21 +108,53 @@ class Segments:
         return out
 
 
+def _other_digits(arr: pa.Array) -> bool:
+    """Does any value hold a decimal digit the gates do not spell out (automaton.OTHER_DIGIT)?
+    Such text is scanned ungated."""
+    return bool(pc.any(pc.match_substring_regex(arr, other_digit_re2())).as_py())
+
+
 _LAST: list = [None, None, None]  # (text, delimiter, Segments): detectors share one cut
 _TEXT_GATES: set[str] = set()  # gates asked for on free text in this process (a few dozen)
 MAX_UNION = 64
+# The union pass pays off on sparse text (a few lines in a hundred hold a candidate). On
+# dense text it marks nearly every line and costs as much as all member gates together
+# (a big alternation leaves RE2's DFA): after a chunk where it marked more than this
+# share of the lines, the next UNION_REST chunks go without it, then it is tried again.
+UNION_MAX_SHARE = 0.25
+UNION_REST = 15
+
+
+class _UnionState:
+    dense = False  # the last union pass marked most lines
+    resting = 0  # chunks left to cut without the union
+
+
+_UNION = _UnionState()
+
+
+def _union_gates(delimiter: str) -> tuple[str, ...]:
+    if delimiter != "\n":
+        return ()
+    if _UNION.dense:
+        _UNION.dense, _UNION.resting = False, UNION_REST
+    if _UNION.resting:
+        _UNION.resting -= 1
+        return ()
+    return tuple(sorted(_TEXT_GATES))
 
 
 def segments(text: str, delimiter: str) -> Segments | None:
     if _LAST[0] is text and _LAST[1] == delimiter:
         return _LAST[2]
     seg: Segments | None = None
-    if not OTHER_DIGIT.search(text):
-        try:
+    try:
+        whole = pa.array([text], type=pa.string())
+        if not _other_digits(whole):
             # free text: the gates asked for on earlier chunks go into the union pass
-            seg = Segments(text, delimiter, tuple(sorted(_TEXT_GATES)) if delimiter == "\n" else ())
-        except (pa.ArrowInvalid, UnicodeEncodeError):  # lone surrogates: no UTF-8 form
-            seg = None
+            seg = Segments(text, delimiter, _union_gates(delimiter), whole)
+    except (pa.ArrowInvalid, UnicodeEncodeError):  # lone surrogates: no UTF-8 form
+        seg = None
     _LAST[:] = [text, delimiter, seg]
     return seg
 
@@ -158,12 +191,11 @@ def marked(values: list[str | None], gate: str) -> np.ndarray:
         return np.arange(len(values))
     arr = next((a for v, a in _ARRAYS if v is values), _MISSING)
     if arr is _MISSING:
-        arr = None
-        if not OTHER_DIGIT.search(SEP.join(v for v in values if v)):
-            try:
-                arr = pa.array(values, type=pa.string())
-            except (pa.ArrowInvalid, UnicodeEncodeError):
-                arr = None
+        try:
+            arr = pa.array(values, type=pa.string())
+            arr = None if _other_digits(arr) else arr
+        except (pa.ArrowInvalid, UnicodeEncodeError):
+            arr = None
         _ARRAYS[:] = [*_ARRAYS[-1:], (values, arr)]
     if arr is None:
         return np.arange(len(values))  # no UTF-8 form: let the detector look at every value
