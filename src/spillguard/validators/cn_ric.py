@@ -66,18 +66,23 @@ def validate(text: str, today: datetime.date | None = None) -> Ric | None:
     """The parsed number when valid (structure, province, date, check), else None."""
     if not isinstance(text, str) or len(text) > 64:
         return None
-    n = normalise(text)
+    n = text.strip().upper() if text.isascii() else normalise(text)  # NFKC leaves ASCII alone
     if len(n) == 18 and _RE18.fullmatch(n):
-        if calc_check_digit(n) != n[17]:
-            return None
-        legacy, born, seq = False, real_date(n[6:10], n[10:12], n[12:14]), n[14:17]
+        legacy = False
     elif len(n) == 15 and _RE15.fullmatch(n):
-        legacy, born, seq = True, real_date(1900 + int(n[6:8]), n[8:10], n[10:12]), n[12:15]
+        legacy = True
     else:
         return None
     foreign = n[0] == "9" and not legacy
+    # the province first: it turns away most look-alikes (order numbers, timestamps) cheaply
     if int(n[1:3] if foreign else n[0:2]) not in PROVINCES:
         return None
+    if legacy:
+        born, seq = real_date(1900 + int(n[6:8]), n[8:10], n[10:12]), n[12:15]
+    elif calc_check_digit(n) != n[17]:
+        return None
+    else:
+        born, seq = real_date(n[6:10], n[10:12], n[12:14]), n[14:17]
     if born is None or born.year < 1900 or born > (today or datetime.date.today()):
         return None
     known = not foreign and code_known(n[:6])
