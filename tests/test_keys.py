@@ -24,3 +24,17 @@ def test_when_keys_differ_then_fingerprints_differ():
     assert a.value_hash("CN_RESIDENT_ID", "1") != b.value_hash("CN_RESIDENT_ID", "1")
     assert a.fingerprint("t", "p", None, "f", "E") == a.fingerprint("t", "p", None, "f", "E")
     assert a.fingerprint("t", "p", None, "f", "E") != b.fingerprint("t", "p", None, "f", "E")
+
+
+def test_value_hash_is_keyed_blake2b_under_a_derived_key():
+    """The hot-path digest (a copied, pre-keyed hasher) is plain keyed BLAKE2b: equal
+    values give equal digests across calls and processes with the same key."""
+    import hashlib
+    import hmac
+
+    key = b"\x01" * 32
+    derived = hmac.new(key, b"spillguard value-hash v2", hashlib.sha512).digest()
+    want = hashlib.blake2b("PHONE_NUMBER\x1f+8613812345678".encode(), digest_size=16, key=derived).digest()
+    k = Keyed(key)
+    assert k.value_hash("PHONE_NUMBER", "+8613812345678") == want
+    assert k.value_hash("PHONE_NUMBER", "+8613812345678") == want  # the pre-keyed hasher is not consumed

@@ -67,12 +67,14 @@ class Keyed:
         # Per-value digests are the hot path (one per hit and per sampled cell): keyed
         # BLAKE2b is one C call where HMAC-SHA256 is several Python ones. Its key (at most
         # 64 bytes) is derived from the user's key, separate from the fingerprint use.
-        self._value_key = hmac.new(key, b"spillguard value-hash v2", hashlib.sha512).digest()
+        value_key = hmac.new(key, b"spillguard value-hash v2", hashlib.sha512).digest()
+        self._value_hasher = hashlib.blake2b(digest_size=16, key=value_key)  # copied per value: keyed once
 
     def value_hash(self, entity: str, value: str) -> bytes:
         """16-byte keyed digest of a normalised value, for distinct counting in memory."""
-        data = f"{entity}\x1f{value}".encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(data, digest_size=16, key=self._value_key).digest()
+        h = self._value_hasher.copy()
+        h.update(f"{entity}\x1f{value}".encode("utf-8", "surrogatepass"))
+        return h.digest()
 
     def fingerprint(self, *parts: object) -> str:
         """Stable keyed identity of a finding (never of a bare value)."""
