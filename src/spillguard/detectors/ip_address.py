@@ -48,7 +48,7 @@ class IPAddressDetector(PatternDetector):
         """A keyword never lifts a non-personal address (loopback, prefix, ...)."""
         out = []
         for h in super().scan_text(text, floor):
-            v = self.validate(text[h.start : h.end])
+            v = self._validated(text[h.start : h.end])  # remembered from super().scan_text
             out.append(replace(h, score=v.score) if v is not None and v.score < 0.5 else h)
         return out
 
