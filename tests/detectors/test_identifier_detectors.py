@@ -205,3 +205,15 @@ def test_when_input_is_regex_hostile_then_scan_finishes(det, kind):
     }[kind]
     det.scan_text(text)
     det.scan_column([text], [text], FieldContext("sfzh"))
+
+
+def test_card_network_lookup_by_prefix_equals_the_range_scan():
+    """card_iin.network looks the first four digits up in a table built from _IIN; the
+    linear scan over _IIN is the reference, for every prefix and card length."""
+    from spillguard.validators import card_iin as cc
+
+    for p in range(10_000):
+        for n in range(12, 21):
+            digits = f"{p:04d}" + "7" * (n - 4)
+            assert cc.network(digits) == cc._scan_iin(digits), digits
+    assert cc.network("4111111111111111") == "Visa"

@@ -7,42 +7,7 @@ from __future__ import annotations
 
 from spillguard.detectors.base import Example, PatternDetector, Verdict
 from spillguard.validators import luhn
-
-_ANY = range(13, 20)
-_16_19 = range(16, 20)
-# (first, last) prefix range with equal number of digits, lengths, network
-_IIN = (
-    ((4, 4), (13, 16, 19), "Visa"),
-    ((51, 55), (16,), "Mastercard"),
-    ((2221, 2720), (16,), "Mastercard"),
-    ((34, 34), (15,), "American Express"),
-    ((37, 37), (15,), "American Express"),
-    ((62, 62), _16_19, "UnionPay"),
-    ((6011, 6011), _16_19, "Discover"),
-    ((644, 649), _16_19, "Discover"),
-    ((65, 65), _16_19, "Discover"),
-    ((3528, 3589), _16_19, "JCB"),
-    ((36, 36), range(14, 20), "Diners Club"),
-    ((38, 39), _16_19, "Diners Club"),
-    ((300, 305), range(14, 20), "Diners Club"),
-    ((5019, 5019), (16,), "Dankort"),
-    ((5018, 5018), _ANY, "Maestro"),
-    ((5020, 5020), _ANY, "Maestro"),
-    ((5038, 5038), _ANY, "Maestro"),
-    ((5893, 5893), _ANY, "Maestro"),
-    ((6304, 6304), _ANY, "Maestro"),
-    ((6759, 6759), _ANY, "Maestro"),
-    ((6761, 6763), _ANY, "Maestro"),
-)
-
-
-def network(digits: str) -> str | None:
-    for (lo, hi), lengths, name in _IIN:
-        k = len(str(lo))
-        if len(digits) in lengths and lo <= int(digits[:k]) <= hi:
-            return name
-    return None
-
+from spillguard.validators.card_iin import network
 
 class CreditCardDetector(PatternDetector):
     id = "credit-card"
@@ -59,10 +24,8 @@ class CreditCardDetector(PatternDetector):
 
     def validate(self, candidate: str) -> Verdict | None:
         digits = candidate.replace(" ", "").replace("-", "")
-        if not luhn.is_valid(digits):
-            return None
-        name = network(digits)
-        if name is None:
+        name = network(digits)  # a table lookup: cheaper than Luhn, and turns away more
+        if name is None or not luhn.is_valid(digits):
             return None
         if len(digits) > 16 and digits == candidate:
             # 17-19 unbroken digits that pass Luhn are mostly IDs and order numbers (one in

@@ -1,0 +1,68 @@
+"""Payment card issuers (IIN ranges) and the card lengths each uses.
+
+``network`` is the hot check of the card detector (every 13-19 digit run in a scan is a
+candidate): the ranges are looked up by their first four digits (no range is longer) in
+a table built once from _IIN; ``_scan_iin``, the plain scan over _IIN, is the
+reference it is tested against."""
+
+from __future__ import annotations
+
+_ANY = range(13, 20)
+_16_19 = range(16, 20)
+# (first, last) prefix range with equal number of digits, lengths, network
+_IIN = (
+    ((4, 4), (13, 16, 19), "Visa"),
+    ((51, 55), (16,), "Mastercard"),
+    ((2221, 2720), (16,), "Mastercard"),
+    ((34, 34), (15,), "American Express"),
+    ((37, 37), (15,), "American Express"),
+    ((62, 62), _16_19, "UnionPay"),
+    ((6011, 6011), _16_19, "Discover"),
+    ((644, 649), _16_19, "Discover"),
+    ((65, 65), _16_19, "Discover"),
+    ((3528, 3589), _16_19, "JCB"),
+    ((36, 36), range(14, 20), "Diners Club"),
+    ((38, 39), _16_19, "Diners Club"),
+    ((300, 305), range(14, 20), "Diners Club"),
+    ((5019, 5019), (16,), "Dankort"),
+    ((5018, 5018), _ANY, "Maestro"),
+    ((5020, 5020), _ANY, "Maestro"),
+    ((5038, 5038), _ANY, "Maestro"),
+    ((5893, 5893), _ANY, "Maestro"),
+    ((6304, 6304), _ANY, "Maestro"),
+    ((6759, 6759), _ANY, "Maestro"),
+    ((6761, 6763), _ANY, "Maestro"),
+)
+
+
+def network(digits: str) -> str | None:
+    """The issuer whose IIN range and lengths fit ``digits`` (first match in _IIN order)."""
+    if len(digits) < 4 or not digits[:4].isdigit():
+        return _scan_iin(digits)
+    for lengths, name in _by_prefix().get(digits[:4], ()):
+        if len(digits) in lengths:
+            return name
+    return None
+
+
+def _scan_iin(digits: str) -> str | None:
+    for (lo, hi), lengths, name in _IIN:
+        k = len(str(lo))
+        if len(digits) in lengths and lo <= int(digits[:k]) <= hi:
+            return name
+    return None
+
+
+_BY_PREFIX: dict[str, tuple[tuple[range | tuple[int, ...], str], ...]] = {}
+
+
+def _by_prefix() -> dict[str, tuple[tuple[range | tuple[int, ...], str], ...]]:
+    """_IIN as a lookup on the first four digits (no range is longer): per prefix, the
+    (lengths, network) entries it falls in, in _IIN order. Built on first use."""
+    if not _BY_PREFIX:
+        for p in range(10_000):
+            prefix = f"{p:04d}"
+            _BY_PREFIX[prefix] = tuple(
+                (lengths, name) for (lo, hi), lengths, name in _IIN if lo <= int(prefix[: len(str(lo))]) <= hi
+            )
+    return _BY_PREFIX
