@@ -35,14 +35,36 @@ _DELIM = re.compile(r"[,，;；。、|\n\r\t:：=&<>\"“”()（）【】\[\]{}
 
 Judgement = tuple[str, float, bool]  # (normalised value, score, strong)
 _MISS = object()
-_NORMED: list = [None, []]  # the last column normalised: every vocabulary detector reuses it
+_NORMED: list = [None, [], set()]  # the last column normalised: every vocabulary detector reuses it
 
 
 def normalised(texts: list[str | None]) -> list[str | None]:
     """``norm`` of every text cell, once per column batch for all vocabulary detectors."""
-    if _NORMED[0] is not texts:
-        _NORMED[:] = [texts, [None if t is None else norm(t) for t in texts]]
+    _normalise(texts)
     return _NORMED[1]
+
+
+def distinct_values(texts: list[str | None]) -> set[str | None]:
+    """The column's distinct normalised values (None for cells without text), with
+    ``normalised``: a detector meets its vocabulary there (one C-level set operation)
+    and walks the rows only for the values they share, usually none."""
+    _normalise(texts)
+    return _NORMED[2]
+
+
+def _normalise(texts: list[str | None]) -> None:
+    if _NORMED[0] is not texts:
+        normed = [None if t is None else norm(t) for t in texts]
+        _NORMED[:] = [texts, normed, set(normed)]
+
+
+_STRUCTURED: list = [None, False]  # the last column's raw values: any bool or list among them?
+
+
+def _structured(raw: list[Any]) -> bool:
+    if _STRUCTURED[0] is not raw:
+        _STRUCTURED[:] = [raw, any(issubclass(t, (bool, list, tuple)) for t in set(map(type, raw)))]
+    return _STRUCTURED[1]
 
 
 def cells(t: str | None, r: Any) -> Iterator[str]:
@@ -130,8 +152,13 @@ class VocabularyDetector(ColumnDetector):
         if (own_classify and gate is None) or not enabled():
             return range(len(texts))
         normed = normalised(texts)
-        vocab = self.vocabulary()
-        rows = {i for i, k in enumerate(normed) if k in vocab or (k is None and raw[i] is not None)}
+        values = distinct_values(texts)
+        shared = values & self.vocabulary()
+        rows: set[int] = set()
+        structured = None in values and _structured(raw)  # bools and lists: cells() reads them
+        if shared or structured:
+            rows = {i for i, k in enumerate(normed)
+                    if k in shared or (structured and k is None and raw[i] is not None)}
         if gate is not None:
             rows.update(marked(normed, gate).tolist())
         return sorted(rows)
