@@ -1,6 +1,8 @@
 """``--jobs N``: the per-file engine of :mod:`spillguard.spark`, with N local worker
 processes instead of Spark executors. Same listing, same per-file scan, same assessment,
-so the result equals a sequential scan's (findings, fingerprints, people, risk).
+so the result equals a sequential scan's (findings, fingerprints, people, risk). With
+``--sample-size 0`` a big text, JSON Lines, CSV or Parquet file is scanned in parts by
+several workers and added up to the same result (see spillguard.sources.split).
 
 Only files, directories and ``s3://`` targets are spread out; a scan that names a
 database runs sequentially (one connection per store is the gentle choice anyway).
@@ -13,12 +15,13 @@ import logging
 import multiprocessing
 import secrets
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable
+from typing import Any, Callable
 
 from spillguard.models import Coverage, ScanResult
 from spillguard.scanning.container import ContainerSummary
 from spillguard.settings import Settings
 from spillguard.sources import source_for
+from spillguard.spark import split
 from spillguard.spark.tasks import TargetSpec, Unit, scan_units
 
 log = logging.getLogger("spillguard")
@@ -35,7 +38,7 @@ def run(settings: Settings, progress: Callable[[str, Coverage], None] | None = N
     return engine.run(settings, progress=progress, execute=_execute_processes)
 
 
-def _scan_group(group: list[Unit], **kw) -> list[tuple[int, list[ContainerSummary]]]:
+def _scan_group(group: list[Unit], **kw) -> list[tuple[int, Any]]:
     return list(scan_units([group], **kw))
 
 
@@ -43,18 +46,21 @@ def _execute_processes(
     units: list[Unit], settings: Settings, specs: list[TargetSpec], key: bytes, master: str | None,
 ) -> dict[int, list[ContainerSummary]]:
     """Scan every unit in ``settings.jobs`` worker processes: {unit index: summaries}.
-    Largest files first, dealt round-robin into more groups than workers so one big file
-    does not leave the other workers idle at the end."""
-    order = sorted(units, key=lambda u: (-u.size, u.index))
+    A big file is scanned in parts (spark/split.py). Largest tasks first, dealt
+    round-robin into more groups than workers so one big file does not leave the other
+    workers idle at the end."""
+    tasks = split.expand(units, specs, settings, settings.jobs)
+    order = split.order(tasks)
     n_groups = min(len(order), settings.jobs * 8)
     groups = [order[i::n_groups] for i in range(n_groups)]
     body = functools.partial(_scan_group, settings=settings, targets=specs, key=key,
                              people_key=secrets.token_bytes(32))
     if len(order) <= 1:  # one file: nothing to spread, spare the worker start-up
-        return dict(body(order))
-    done: dict[int, list[ContainerSummary]] = {}
+        return split.gather(body(order), tasks, specs, settings, key)
+    gather = split.Gather(tasks, specs, settings, key)  # parts are added up as they come back
     # spawn: the parent may run a progress thread; forking a threaded process is unsafe
     with ProcessPoolExecutor(settings.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         for pairs in pool.map(body, groups):
-            done.update(pairs)
-    return done
+            for index, got in pairs:
+                gather.add(index, got)
+    return gather.result()

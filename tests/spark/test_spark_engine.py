@@ -229,3 +229,26 @@ def test_when_executors_have_their_own_process_keys_then_demographics_still_coun
     _, merged, _ = assess(summaries, {t: [] for t in s.targets})
     assert merged[0].derived == local.people[0].derived
     assert merged[0].derived["ids"] == local.people[1].derived["ids"]  # not twice the roll
+
+
+def test_when_a_big_file_is_scanned_on_spark_then_its_parts_add_up_to_a_local_scan(spark_session, tmp_path,
+                                                                                   monkeypatch):
+    """--sample-size 0: a text log and a Parquet file larger than split_bytes are one task
+    per part on the executors; the driver adds the parts up to the result of a local scan."""
+    from spillguard.settings import Limits
+    from spillguard.spark import split
+    from tests.test_split_parts import write_parquet, write_text
+
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    for path in (write_text(lake / "app.log"), write_parquet(lake / "people.parquet")):
+        path.with_suffix(".planted").unlink()
+    tasks: list[int] = []
+    real = split.expand
+    monkeypatch.setattr(split, "expand", lambda *a: tasks.append(len(t := real(*a))) or t)
+    s = settings(lake, sample_size=0, limits=Limits(split_bytes=100_000))
+    local = scan(s)
+    spark = engine.run(s, MASTER)
+    assert_same(local, spark)
+    assert tasks and tasks[0] >= 6  # two files, three parts or more each
+    assert [c.path for c in spark.coverage] == ["app.log", "people.parquet"]

@@ -73,19 +73,16 @@ class Delimited(Format):
         limits = ctx.limits
         text = DecodedReader(stream)
         line_cap = max(limits.max_field_bytes, 1024)
-        sample: list[str] = []
-        size = 0
-        while len(sample) < SAMPLE_LINES and size < SAMPLE_CHARS:
-            line = text.readline(line_cap)
-            if not line:
-                break
-            sample.append(line)
-            size += len(line)
+        # a part of a split file (see spillguard.sources.split) takes the dialect and the
+        # header from the file's head, and reads only its own lines as records
+        head = getattr(stream, "file_head", lambda: None)()
+        sample = _sample(text if head is None else DecodedReader(head), line_cap)
         head_text = "".join(sample)[:SAMPLE_CHARS]
         dialect = self._dialect(head_text, ctx.name)
 
         def lines() -> Iterator[str]:
-            yield from sample
+            if head is None:
+                yield from sample
             while True:
                 line = text.readline(line_cap)
                 if not line:
@@ -99,14 +96,22 @@ class Delimited(Format):
         total = 0
         counted = 0
         try:
+            own_header = False
+            if head is not None:
+                first = next((r for r in csv.reader(sample, dialect) if r), None)
+                if first is not None:
+                    names, is_header = self._names(head_text, first)
+                    own_header = is_header and stream.starts_file  # the first part holds it
             for row in reader:
                 if not row:
                     continue
+                if own_header:
+                    own_header = False
+                    continue
                 if names is None:
-                    if self._has_header(head_text, row):
-                        names = header_names(row)
+                    names, is_header = self._names(head_text, row)
+                    if is_header:
                         continue
-                    names = [f"col_{i}" for i in range(1, len(row) + 1)]
                 rows.append(row)
                 total += 1
                 if len(rows) >= limits.batch_records or (ctx.sample_size and total >= ctx.sample_size):
@@ -131,6 +136,12 @@ class Delimited(Format):
             ctx.coverage.mark("partial", "decode_errors")
         return text.bytes_read
 
+    def _names(self, head_text: str, first: list[str]) -> tuple[list[str], bool]:
+        """Column names from the first row, and whether that row is the header."""
+        if self._has_header(head_text, first):
+            return header_names(first), True
+        return [f"col_{i}" for i in range(1, len(first) + 1)], False
+
     @staticmethod
     def _dialect(sample: str, name: str) -> type[csv.Dialect] | csv.Dialect:
         try:
@@ -149,6 +160,19 @@ class Delimited(Format):
         except csv.Error:
             pass
         return _looks_like_header(first)
+
+
+def _sample(text: DecodedReader, line_cap: int) -> list[str]:
+    """The first lines, up to SAMPLE_LINES or SAMPLE_CHARS: the dialect is sniffed there."""
+    sample: list[str] = []
+    size = 0
+    while len(sample) < SAMPLE_LINES and size < SAMPLE_CHARS:
+        line = text.readline(line_cap)
+        if not line:
+            break
+        sample.append(line)
+        size += len(line)
+    return sample
 
 
 def _guarded(lines: Iterator[str], cap: int) -> Iterator[str]:

@@ -121,7 +121,11 @@ class DecodedReader:
 
     def __init__(self, raw: BinaryIO, encoding: str | None = None, prefix: bytes = b""):
         self._raw = raw
-        if encoding is None:
+        known = getattr(raw, "known_encoding", None) if encoding is None else None
+        if known is not None:  # a part of a split file: the file's encoding, its BOM at byte 0 only
+            encoding, skip = known
+            self.bytes_read = len(raw.read(skip)) if skip else 0
+        elif encoding is None:
             while len(prefix) < HEAD_BYTES:
                 more = raw.read(HEAD_BYTES - len(prefix))
                 if not more:

@@ -4,6 +4,9 @@ Flat columns keep their names; struct, list and map columns are flattened to fie
 paths (``guest.id_no``, ``companions[].id_no``, vectors kept whole; see flatten.py).
 Dates and times become ISO text, decimals int or text, binary stays bytes.
 
+A big file can be read in parts of whole row groups (``--jobs``, Spark: see
+spillguard.sources.split).
+
 Parquet needs random access: a stream that cannot seek (an archive member) is held in
 memory up to ``max_json_document_bytes``, else LimitExceeded "size_limit". A file that
 pyarrow cannot read -> FormatError "invalid_parquet" (pyarrow's text is not passed on).
@@ -11,6 +14,8 @@ pyarrow cannot read -> FormatError "invalid_parquet" (pyarrow's text is not pass
 
 from __future__ import annotations
 
+import bisect
+from itertools import accumulate
 from typing import Any, BinaryIO, Iterator
 
 from spillguard.errors import FormatError
@@ -42,12 +47,18 @@ class Parquet(Format):
         pf = None
         try:
             pf = pq.ParquetFile(source)
-            ctx.coverage.bytes += pf.metadata.serialized_size
-            for rb in pf.iter_batches(batch_size=max(ctx.limits.batch_records, 1)):
+            groups = getattr(stream, "row_groups", None)  # a part of a split file reads only these
+            if groups is None or groups.start == 0:
+                ctx.coverage.bytes += pf.metadata.serialized_size
+            # a part reads only its row groups; batches may straddle groups (what a scan
+            # finds does not depend on where batches are cut, only its cost does)
+            wanted = list(range(pf.metadata.num_row_groups)) if groups is None else list(groups)
+            size = _RowBytes(pf.metadata, wanted)
+            for rb in pf.iter_batches(batch_size=max(ctx.limits.batch_records, 1), row_groups=wanted):
                 if ctx.sample_size and total + rb.num_rows > ctx.sample_size:
                     rb = rb.slice(0, ctx.sample_size - total)
                 columns = _columns(rb, stats)
-                ctx.coverage.bytes += rb.nbytes
+                ctx.coverage.bytes += size.upto(total + rb.num_rows) - size.upto(total)
                 total += rb.num_rows
                 if stats.reason():
                     ctx.coverage.mark("partial", stats.reason())
@@ -61,6 +72,23 @@ class Parquet(Format):
                 pf.close()
         if failed:
             raise FormatError(f"{ctx.name} could not be read as Parquet", reason="invalid_parquet")
+
+
+class _RowBytes:
+    """Bytes of the first n rows of some row groups: whole groups at their uncompressed
+    size (Parquet metadata), a group read in part pro rata. It depends only on the rows
+    read, not on where batches were cut: the parts of a split file add up to one read."""
+
+    def __init__(self, meta: Any, groups: list[int]):
+        self._rows = list(accumulate((meta.row_group(g).num_rows for g in groups), initial=0))
+        self._bytes = list(accumulate((meta.row_group(g).total_byte_size for g in groups), initial=0))
+
+    def upto(self, n: int) -> int:
+        i = bisect.bisect_right(self._rows, n) - 1  # whole groups before row n
+        if i >= len(self._rows) - 1:
+            return self._bytes[-1]
+        rows, size = self._rows[i + 1] - self._rows[i], self._bytes[i + 1] - self._bytes[i]
+        return self._bytes[i] + size * (n - self._rows[i]) // rows
 
 
 def _columns(rb: Any, stats: FlattenStats) -> dict[str, list[Any]]:

@@ -15,6 +15,9 @@ from spillguard.masking import mask
 from spillguard.scanning.distinct import STD_ERROR, DistinctCounter
 
 MAX_SAMPLES = 3
+# Scores are summed as integers in units of 2^-60: a float sum depends on the order of
+# its terms, and a file scanned in parts must get the very mean score of one read.
+_SCORE_UNIT = 1 << 60
 
 
 @dataclass
@@ -30,22 +33,67 @@ class EntityTally:
     samples: list[str] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
     on_new: OnNew | None = None  # derived aggregates (e.g. sex and age read from IDs)
+    score_units: int = 0  # exact sum of the scores (stats.score_sum is its float)
+
+    # while samples are wanted: where each value new in this batch first occurs, masked
+    firsts: dict[bytes, tuple[tuple[int, int], str]] = field(default_factory=dict)
 
     def add(self, hit: Hit, keyed: Keyed) -> None:
         self.count += 1
-        self.stats.score_sum += hit.score
-        new = self.distinct.add(keyed.value_hash(self.entity, hit.value))
-        if new and self.on_new is not None:
+        self.score_units += int(hit.score * _SCORE_UNIT)
+        self.stats.score_sum = self.score_units / _SCORE_UNIT
+        digest = keyed.value_hash(self.entity, hit.value)
+        new = self.distinct.add(digest)
+        if self.on_new is not None and (new or self.distinct.estimated):
+            # past the exact limit "not new" is not certain: every value is passed on, so
+            # the aggregates see each value whatever the order (or the parts) of the read
             self.on_new(self.entity, hit.value)
-        if new and len(self.samples) < MAX_SAMPLES:
-            shown = mask(hit.value, self.entity)
-            if shown not in self.samples:  # "[hidden]" once, not three times
-                self.samples.append(shown)
+        if len(self.samples) < MAX_SAMPLES:
+            # Samples are the first values in record order. Hits do not arrive in that
+            # order (overlap resolution groups them), so the batch's new values are kept
+            # with their earliest position and taken in order at its end (add_records):
+            # then where batches (or the parts of a split file) are cut does not matter.
+            at = (hit.row, hit.start)
+            if new:
+                self.firsts[digest] = (at, mask(hit.value, self.entity))
+            elif digest in self.firsts and at < self.firsts[digest][0]:
+                self.firsts[digest] = (at, self.firsts[digest][1])
         self.reasons[hit.reason] += 1
 
     def add_records(self, n: int) -> None:
-        """Records with a match in one batch (batches never share records)."""
+        """Records with a match in one batch (batches never share records); ends the
+        batch for this tally."""
         self.records += n
+        self.settle()
+
+    def settle(self) -> None:
+        """Take the samples of the batch just read (also after one that failed midway)."""
+        if self.firsts:
+            for _, shown in sorted(self.firsts.values()):
+                if len(self.samples) >= MAX_SAMPLES:
+                    break
+                if shown not in self.samples:  # "[hidden]" once, not three times
+                    self.samples.append(shown)
+            self.firsts.clear()
+
+    def absorb(self, other: "EntityTally") -> None:
+        """Add a later part of the same field (a split file) in place: the result is the
+        tally one pass over both parts would have built."""
+        self.count += other.count
+        self.records += other.records
+        self.stats.candidates += other.stats.candidates
+        self.stats.validated += other.stats.validated
+        self.stats.rows += other.stats.rows
+        self.score_units += other.score_units
+        self.stats.score_sum = self.score_units / _SCORE_UNIT
+        self.distinct.absorb(other.distinct)
+        # the other part's first new values, minus those seen here, as add() keeps them
+        for shown in other.samples:
+            if len(self.samples) >= MAX_SAMPLES:
+                break
+            if shown not in self.samples:
+                self.samples.append(shown)
+        self.reasons.update(other.reasons)
 
     def evidence(self) -> list[str]:
         out = [r for r, _ in self.reasons.most_common(2) if r]
@@ -62,6 +110,22 @@ class FieldTally:
     nonempty: int = 0
     by_detector: dict[str, EntityTally] = field(default_factory=dict)
     on_new: OnNew | None = None
+
+    def detach(self) -> "FieldTally":
+        """This tally without its callbacks (bound methods of the container), to be sent
+        to another process; the receiver's ``absorb`` uses its own."""
+        self.on_new = None
+        for t in self.by_detector.values():
+            t.on_new = None
+            t.settle()
+        return self
+
+    def absorb(self, other: "FieldTally") -> None:
+        """Add a later part of the same field in place (detectors in order of first match,
+        as one pass would have met them)."""
+        self.nonempty += other.nonempty
+        for detector_id, t in other.by_detector.items():
+            self.tally(detector_id, t.entity).absorb(t)
 
     def tally(self, detector_id: str, entity: str) -> EntityTally:
         t = self.by_detector.get(detector_id)

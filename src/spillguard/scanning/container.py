@@ -43,6 +43,20 @@ class ContainerSummary:
         return replace(self, people=None)
 
 
+@dataclass
+class Tallies:
+    """What a container read found before it becomes findings: counts, keyed digests and
+    masked samples, no callable and no key, so it can travel from a worker that scanned
+    one part of a split file to the driver, which adds the parts up (``absorb``)."""
+
+    row: Coverage
+    records: int
+    fields: dict[str, FieldTally]
+    text: FieldTally | None
+    demographics: Demographics
+    sample: RecordSample
+
+
 class ContainerRun:
     """Reads one container within the sample limit and turns its tallies into findings."""
 
@@ -99,6 +113,33 @@ class ContainerRun:
             scan_batch(batch, self.tallies, self._detector_list, self.keyed, self.demographics.add)
             self.sample.add(batch)
 
+    def detach_tallies(self, time_shift: int = 0) -> Tallies:
+        """This container's tallies, detached (after ``run``; the run is spent); see
+        RecordSample.detach for ``time_shift``."""
+        return Tallies(self.cs.coverage, self.records, {p: t.detach() for p, t in self.tallies.items()},
+                       self.text.tally.detach() if self.text else None, self.demographics,
+                       self.sample.detach(time_shift))
+
+    def absorb(self, part: Tallies) -> None:
+        """Add the tallies of the next part of this container's file, in file order: the
+        tallies one read of both would have built. (The row is the caller's: see
+        spillguard.scanning.parts.)"""
+        self.records += part.records
+        for path, tally in part.fields.items():
+            mine = self.tallies.get(path)
+            if mine is None:
+                mine = self.tallies[path] = FieldTally(path, on_new=self.demographics.add)
+            mine.absorb(tally)
+        if part.text is not None and self.text is not None:
+            self.text.tally.absorb(part.text)
+        self.demographics.absorb(part.demographics)
+        self.sample.absorb(part.sample)
+
+    def finish(self) -> list[Finding]:
+        """Findings from absorbed tallies (instead of ``run``)."""
+        self.cs.coverage.records = max(self.cs.coverage.records, self.records)
+        return self._findings()
+
     def summary(self) -> ContainerSummary:
         """Container-level analysis, after ``run``: traces, re-identification, people."""
         findings = [f for f, _ in self.reported]
@@ -121,6 +162,7 @@ class ContainerRun:
         for tally in tallies:
             ctx = FieldContext(tally.path or None, paths - {tally.path})
             for t in tally.by_detector.values():
+                t.settle()
                 if not t.stats.validated:
                     continue
                 t.stats.nonempty = tally.nonempty

@@ -78,6 +78,41 @@ class RecordSample:
                 d.append(NONE)
                 t.append(math.nan)
 
+    def detach(self, time_shift: int = 0) -> "RecordSample":
+        """This sample without its key, to be sent to another process: keyed digests, and
+        times moved by ``time_shift`` seconds, a secret of the scan (the same for all its
+        parts), so that no date read from a value leaves the worker as it was. The trace
+        analysis uses only differences, order and equality of times, which a common
+        shift keeps."""
+        self._keyed = None  # type: ignore[assignment]
+        if time_shift:
+            for path, times in self.times.items():
+                self.times[path] = array("d", (t + time_shift for t in times))  # NaN stays NaN
+        return self
+
+    def absorb(self, other: "RecordSample") -> None:
+        """Append a later part's records (a split file) until the limit: the records a
+        sample of one pass would hold. A field new in ``other`` joins only when one of
+        the records taken has it (one pass adds a field when a batch holding it arrives
+        before the sample is full; a field first seen past that point stays out)."""
+        take = min(other.n, self.limit - self.n)
+        if take <= 0:
+            return
+        for path, d in other.digests.items():
+            if path in self.digests or len(self.digests) >= MAX_FIELDS:
+                continue
+            if any(d[:take]):  # a parsed time implies a digest
+                self.digests[path] = array("Q", [NONE] * self.n)
+                self.times[path] = array("d", [math.nan] * self.n)
+        for path, d in self.digests.items():
+            if path in other.digests:
+                d.extend(other.digests[path][:take])
+                self.times[path].extend(other.times[path][:take])
+            else:
+                d.extend([NONE] * take)
+                self.times[path].extend([math.nan] * take)
+        self.n += take
+
     def _digest(self, text: str) -> int:
         value = " ".join(text.split()).lower()
         return int.from_bytes(self._keyed.value_hash("cell", value)[:8], "big") or 1

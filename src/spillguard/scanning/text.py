@@ -1,5 +1,10 @@
 """Free text (logs, documents), a chunk at a time. Hits carry positions; a hit found
-twice in the overlap between two chunks is counted once (by absolute position)."""
+twice in the overlap between two chunks is counted once (by absolute position).
+
+Each chunk is scanned behind the last ``CONTEXT`` characters before it, so a keyword at
+the end of one line still supports an ID at the start of the next, and a passport zone
+across two chunks is seen whole, wherever the chunks (or the parts of a split file) were
+cut. A hit that ends before the chunk starts was the previous chunk's to count."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from spillguard.scanning.overlap import resolve
 
 _NEWLINE = re.compile("\n")
 TEXT_FIELD = ""  # tallies key for free text; reported as field null
+CONTEXT = 256  # characters looked back on: above every keyword window (48) and an MRZ's lines
 
 
 class TextScanner:
@@ -27,10 +33,20 @@ class TextScanner:
         self.min_confidence = min_confidence
         self.tally = FieldTally(TEXT_FIELD, on_new=on_new)
         self._seen: set[tuple[str, int]] = set()  # (entity, absolute start) in the last chunk
+        self._before = ""  # the last CONTEXT characters scanned, ending at _before_end
+        self._before_end = 0
+
+    def prime(self, before: str) -> None:
+        """The text just before this container's first chunk, to look back on (a part of
+        a split file starts mid-file): never counted."""
+        self._before, self._before_end = before[-CONTEXT:], 0
 
     def scan(self, batch: Batch) -> None:
-        text = batch.text or ""
-        self.tally.nonempty += 1 if text.strip() else 0
+        own = batch.text or ""
+        self.tally.nonempty += 1 if own.strip() else 0
+        context = self._context(batch.text_offset)
+        text = context + own
+        base = batch.text_offset - len(context)  # absolute offset of text[0]
         tagged: list[tuple[Hit, Detector]] = []
         for det in self.detectors:
             found = det.scan_text(text, self.min_confidence) if det.id in self._floored else det.scan_text(text)
@@ -41,7 +57,9 @@ class TextScanner:
         seen_now: set[tuple[str, int]] = set()
         lines_by_det: dict[str, set[int]] = {}
         for hit, det in resolve(tagged):
-            key = (det.entity, batch.text_offset + hit.start)
+            if hit.end <= len(context):
+                continue  # inside the context: the chunk before counted it
+            key = (det.entity, base + hit.start)
             seen_now.add(key)
             if key in self._seen:
                 continue
@@ -56,3 +74,12 @@ class TextScanner:
         for det_id, lines in lines_by_det.items():
             self.tally.by_detector[det_id].add_records(len(lines))
         self._seen = seen_now
+        self._before, self._before_end = text[-CONTEXT:], batch.text_offset + len(own)
+
+    def _context(self, offset: int) -> str:
+        """The characters scanned before ``offset`` (a chunk may repeat the end of the one
+        before it: those are not context but part of the chunk)."""
+        if offset > self._before_end:
+            return ""
+        keep = len(self._before) - (self._before_end - offset)
+        return self._before[:keep] if keep > 0 else ""

@@ -46,7 +46,9 @@ from spillguard.errors import SourceError, safe_reason
 from spillguard.models import Coverage
 from spillguard.sources.base import ContainerScan, Source
 from spillguard.sources.sqlite import sqlite_containers
-from spillguard.sources.streams import SQLITE_MAGIC, Capped, StreamDispatcher, empty_scan, read_head, row
+from spillguard.sources.streams import (
+    SQLITE_MAGIC, Capped, Part, StreamDispatcher, empty_scan, part_stream, read_head, row, text_before,
+)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+):")  # 2+ letters: "C:\" is a path
 
@@ -169,6 +171,23 @@ class FilesSource(Source):
                 yield io.BufferedReader(Capped(f, cap)) if st.st_size > cap else f
 
         yield from self._streams.dispatch(rel, head, cov, opener)
+
+    def part(self, path: str, rel: str, part: Part, context_chars: int = 0) -> tuple[ContainerScan, str]:
+        """One part of a split file (see spillguard.sources.split): a container labelled as
+        the file, read through the format the file's head picks, and for a text part the
+        last ``context_chars`` characters before it (to look back on, never counted).
+        Raises when the file cannot be opened: the caller marks the part."""
+        cov = Coverage(target=self.display, path=rel, container=None)
+        with _open_regular(path) as f:
+            head = read_head(f)
+            before = text_before(f, part, context_chars) if context_chars and not part.rows else ""
+
+        @contextmanager
+        def opener() -> Iterator[BinaryIO]:
+            with _open_regular(path) as f:
+                yield part_stream(f, part)
+
+        return next(self._streams.dispatch(rel, head, cov, opener)), before
 
     def _sqlite(self, path: str, rel: str) -> Iterator[ContainerScan]:
         count = 0

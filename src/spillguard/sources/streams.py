@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable, ContextManager, Iterator
 
 from spillguard import formats
@@ -22,6 +23,7 @@ from spillguard.settings import Settings
 from spillguard.sources.base import ContainerScan
 
 HEAD_BYTES = 64 * 1024
+PART_HEAD_BYTES = 1 << 20  # a later part of a CSV file reads its dialect and header here
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _TEXT_BYTES = bytes({7, 8, 9, 10, 11, 12, 13, 27} | set(range(0x20, 0x100)) - {0x7F})
 
@@ -200,3 +202,131 @@ class Prefixed(io.RawIOBase):
         data = getattr(self._inner, "read1", self._inner.read)(len(b))
         b[: len(data)] = data
         return len(data)
+
+
+# ---- parts of a split file (planned by spillguard.sources.split) ---------------------
+@dataclass(frozen=True)
+class Part:
+    """One piece of a big file that several workers scan at once: the lines that start in
+    bytes [start, end), or for Parquet (``rows``) the row groups [start, end)."""
+
+    no: int  # position among the file's parts: their tallies are merged in this order
+    count: int  # parts of the file
+    start: int
+    end: int
+    limit: int  # bytes of the file read: its size, or the size cap (``capped``)
+    kind: str  # the file's container kind, "text" or "records"
+    rows: bool = False
+    encoding: tuple[str, int] = ("utf-8", 0)  # (codec, BOM length), detected once on the file head
+    weight: int = 0  # bytes, for scheduling the largest parts first
+    capped: bool = False  # the file is larger than limits.max_file_bytes (row: size_limit)
+
+
+def line_start(f: BinaryIO, pos: int, limit: int) -> int:
+    """Where the first line starting at or after byte ``pos`` begins: just after the first
+    b"\n" at or after ``pos - 1`` (``limit`` when none comes before it)."""
+    if pos <= 0:
+        return 0
+    at = pos - 1
+    while at < limit:
+        f.seek(at)
+        chunk = f.read(min(HEAD_BYTES, limit - at))
+        if not chunk:
+            break  # the file got shorter
+        nl = chunk.find(b"\n")
+        if nl >= 0:
+            return at + nl + 1
+        at += len(chunk)
+    return limit
+
+
+class ByteRange(io.RawIOBase):
+    """The lines of a byte part: from the first line that starts at or after ``start``
+    through the line holding byte ``end - 1``, never past ``limit``; so each line of the
+    file belongs to exactly one part. It reads at its own position (seek, then read), so
+    it may share the file with the head of a CSV part. ``known_encoding`` tells
+    DecodedReader the file's encoding: a part's first bytes are no file head to sniff."""
+
+    def __init__(self, f: BinaryIO, part: Part, start: int | None = None, end: int | None = None):
+        self._f, self._part = f, part
+        self._pos = self._start = line_start(f, part.start if start is None else start, part.limit)
+        self._stop = max(self._pos, line_start(f, part.end if end is None else end, part.limit))
+        codec, bom_length = part.encoding
+        self.known_encoding = (codec, bom_length if self._pos == 0 else 0)  # the BOM is byte 0's
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int | None = -1) -> bytes:
+        left = self._stop - self._pos
+        n = left if n is None or n < 0 else min(n, left)
+        if n <= 0:
+            return b""
+        self._f.seek(self._pos)
+        data = self._f.read(n)
+        self._pos += len(data)
+        return data
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    @property
+    def starts_file(self) -> bool:
+        return self._start == 0
+
+    def file_head(self) -> "ByteRange":
+        """The file's first lines (up to PART_HEAD_BYTES), where every CSV part finds the
+        dialect and the header (the first part may be shorter than the sniffed sample)."""
+        return ByteRange(self._f, self._part, 0, min(PART_HEAD_BYTES, self._part.limit))
+
+
+class RowGroups(io.RawIOBase):
+    """A Parquet file of which a part reads only ``row_groups``."""
+
+    def __init__(self, f: BinaryIO, part: Part):
+        self._f = f
+        self.row_groups = range(part.start, part.end)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, n: int | None = -1) -> bytes:
+        return self._f.read(-1 if n is None else n)
+
+    def readinto(self, b) -> int:
+        return self._f.readinto(b)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._f.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._f.tell()
+
+
+def part_stream(f: BinaryIO, part: Part) -> BinaryIO:
+    """The stream a format reads for one part of the (seekable) file ``f``."""
+    return RowGroups(f, part) if part.rows else ByteRange(f, part)
+
+
+def text_before(f: BinaryIO, part: Part, chars: int) -> str:
+    """The last ``chars`` characters before a byte part's first line, decoded as the file
+    is: what the scan of the part looks back on (a keyword at the end of the line before),
+    never counted. At most 4 bytes a character in UTF-8; a cut character is dropped."""
+    pos = line_start(f, part.start, part.limit)
+    codec, bom_length = part.encoding
+    low = max(bom_length, pos - 4 * chars)
+    if low >= pos:
+        return ""
+    f.seek(low)
+    data = f.read(pos - low)
+    if low > bom_length:
+        cut = 0
+        while cut < min(3, len(data)) and 0x80 <= data[cut] < 0xC0:  # UTF-8 continuation bytes
+            cut += 1
+        data = data[cut:]
+    return data.decode(codec, "replace")[-chars:]

@@ -3,7 +3,8 @@
 Same detectors, same results, more machines. The unit of work is a file (an object on
 S3): the driver lists the targets (see :mod:`spillguard.spark.tasks`, no data is read
 there), runs the exposure checks, and hands the files to Spark, largest first, one task
-per file (grouped when there are more than ``MAX_TASKS``). Each executor task runs
+per file (grouped when there are more than ``MAX_TASKS``; with ``--sample-size 0`` a big
+text, JSON Lines, CSV or Parquet file is one task per part, see ``split.py``). Each executor task runs
 spillguard's ordinary per-container loop (``ContainerRun``) on its files and returns
 their ``ContainerSummary``s: coverage rows, findings, traces, re-identification blocks
 and people counters (keyed digests, never values). The driver puts them back in listing
@@ -43,6 +44,7 @@ from spillguard.settings import Settings
 from spillguard.sources import mask_credentials, source_for
 from spillguard.sources.base import ContainerScan
 from spillguard.sources.streams import empty_scan
+from spillguard.spark import split
 from spillguard.spark.tasks import Listed, TargetSpec, Unit, lister, scan_units
 
 log = logging.getLogger("spillguard")
@@ -180,7 +182,9 @@ def _execute(
     spark, created = _session(master)
     try:
         sc = spark.sparkContext
-        order = sorted(units, key=lambda u: (-u.size, u.index))  # largest first: shorter tail
+        # a big file in parts, up to four per core of the cluster (see sources/split.py)
+        tasks = split.expand(units, specs, settings, max(sc.defaultParallelism, 1))
+        order = split.order(tasks)  # largest first: shorter tail
         slices = min(len(order), MAX_TASKS)
         groups = [order[i::slices] for i in range(slices)]
         body = functools.partial(
@@ -188,12 +192,13 @@ def _execute(
         )
         sc.setJobGroup("spillguard", f"spillguard scan: {len(units)} files", interruptOnCancel=True)
         try:
-            return dict(sc.parallelize(groups, slices).mapPartitions(body).collect())
+            results = sc.parallelize(groups, slices).mapPartitions(body).collect()
         except Exception as exc:
             # the job's text may quote a worker's traceback: only its type is logged
             log.error("the Spark job failed (%s): files not scanned get the row spark_task_failed",
                       type(exc).__name__)
             return {}
+        return split.gather(results, tasks, specs, settings, key)
     finally:
         if created:
             spark.stop()

@@ -15,10 +15,15 @@ and the path relative to it. Each container then goes through the ordinary
 ``ContainerRun`` (the same detectors, sampling and fingerprints) and comes back as its
 ``ContainerSummary``: coverage row, findings, trace, re-identification block and the
 people counters (keyed digests only, never a value).
+
+A unit may also be one part of a big file (``Unit.part``, see spark/split.py): the
+executor then scans only that part and returns its tallies (``scanning.parts.PartScan``),
+which the driver adds up with the other parts'.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -27,6 +32,8 @@ from spillguard.errors import safe_reason
 from spillguard.keys import Keyed
 from spillguard.models import Coverage
 from spillguard.scanning.container import ContainerRun, ContainerSummary
+from spillguard.scanning.parts import PartScan, failed_part, scan_part
+from spillguard.scanning.text import CONTEXT
 from spillguard.settings import Settings
 from spillguard.sources.base import ContainerScan
 from spillguard.sources.files import FilesSource
@@ -47,6 +54,7 @@ class Unit:
     rel: str  # path relative to the target, as in coverage rows
     where: Any  # absolute path (files) or (bucket, object listing fields) (s3)
     size: int  # bytes, for scheduling the largest files first
+    part: Any = None  # a streams.Part when the file is scanned in parts (spark/split.py)
 
 
 @dataclass(frozen=True)
@@ -104,8 +112,9 @@ def _detectors() -> list:
 
 def scan_units(
     groups: Iterable[list[Unit]], settings: Settings, targets: list[TargetSpec], key: bytes, people_key: bytes,
-) -> Iterator[tuple[int, list[ContainerSummary]]]:
-    """mapPartitions body: (unit index, summaries of its containers) for every unit.
+) -> Iterator[tuple[int, list[ContainerSummary] | PartScan]]:
+    """mapPartitions body: (unit index, summaries of its containers) for every unit, or
+    (unit index, PartScan) for a part of a split file.
 
     ``people_key`` replaces the per-process key of ``spillguard.analysis.people`` for
     the duration of the task, so resident-ID demographics from different executors are
@@ -113,15 +122,20 @@ def scan_units(
     from spillguard.analysis import people
 
     keyed = Keyed(key)
+    shift = time_shift(people_key)
     detectors = _detectors()
     clients: dict[Any, Any] = {}
     saved = people._PROCESS_KEY
     people._PROCESS_KEY = people_key
-    out: list[tuple[int, list[ContainerSummary]]] = []
+    out: list[tuple[int, list[ContainerSummary] | PartScan]] = []
     try:
         for group in groups:
             for unit in group:
-                out.append((unit.index, scan_unit(unit, targets[unit.target_no], settings, detectors, keyed, clients)))
+                spec = targets[unit.target_no]
+                if unit.part is not None:
+                    out.append((unit.index, scan_file_part(unit, spec, settings, detectors, keyed, shift)))
+                else:
+                    out.append((unit.index, scan_unit(unit, spec, settings, detectors, keyed, clients)))
     finally:
         people._PROCESS_KEY = saved
         for client in clients.values():
@@ -151,6 +165,25 @@ def scan_unit(
         if not any(s.row.path == unit.rel and s.row.container is None for s in summaries):
             run(empty_scan(Coverage(spec.display, unit.rel, None), "error", safe_reason(exc)))
     return summaries
+
+
+def time_shift(people_key: bytes) -> int:
+    """The scan's secret shift of the times a part's record sample carries to the driver
+    (RecordSample.detach): derived from the per-scan ``people_key``, so every part of a
+    scan moves its times alike, within about ±34 years."""
+    return int.from_bytes(hashlib.sha256(b"spillguard time shift" + people_key).digest()[:4], "big") - (1 << 31)
+
+
+def scan_file_part(unit: Unit, spec: TargetSpec, settings: Settings, detectors: list, keyed: Keyed,
+                   shift: int = 0) -> PartScan:
+    """One part of a split file: its tallies (detached, see scanning.parts). Never
+    raises: a part that cannot be opened comes back empty with its row's reason."""
+    try:
+        cs, before = FilesSource(spec.target, settings, spec.display).part(unit.where, unit.rel, unit.part, CONTEXT)
+    except Exception as exc:
+        row = Coverage(spec.display, unit.rel, None)
+        return failed_part(unit.part, row, "error", safe_reason(exc), settings, keyed)
+    return scan_part(unit.part, cs, before, settings, detectors, keyed, shift)
 
 
 def _containers(unit: Unit, spec: TargetSpec, settings: Settings, clients: dict) -> Iterator[ContainerScan]:
