@@ -395,24 +395,35 @@ class Scale:
     def say(self, msg: str) -> None:
         print(f"[scale {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
-    def _file_run(self, fmt: str, size: int, tag: str) -> dict:
+    def _file_run(self, fmt: str, size: int, tag: str) -> list[dict]:
+        """Generate one file and scan it: in one process, and (not for a baseline) with
+        ``--jobs N`` too when asked, which cuts a big file into parts for N workers."""
         a = self.args
         path = self.out / f"scale-{tag}{SUFFIX[fmt]}"
         self.say(f"generating {path.name}: {size / 1e9:.2f} GB of {fmt}")
         cap = file_cap(a.max_file_size)
+        runs = [()] + ([("--jobs", str(a.jobs))] if a.jobs > 1 and not tag.endswith("baseline") else [])
+        rows = []
         try:
             meta = generate(fmt, path, size, a.plant_every)
-            self.say(f"  {meta['records']:,} lines in {meta['generate_s']} s; scanning")
-            m, rep = run_scan(str(path), self.out / f"report-{tag}.json", self.out / "logs" / f"{tag}.log",
-                              ("--max-file-size", a.max_file_size))
+            for jobs in runs:
+                run_tag = tag + ("-jobs" if jobs else "")
+                self.say(f"  {meta['records']:,} lines in {meta['generate_s']} s; scanning {' '.join(jobs)}")
+                m, rep = run_scan(str(path), self.out / f"report-{run_tag}.json", self.out / "logs" / f"{run_tag}.log",
+                                  ("--max-file-size", a.max_file_size, *jobs))
+                rows.append(self._file_row(fmt, tag, meta, cap, m, rep, " ".join(jobs)))
         finally:
             if not a.keep:
                 path.unlink(missing_ok=True)
+        return rows
+
+    def _file_row(self, fmt: str, tag: str, meta: dict, cap: int, m: dict, rep: dict | None, jobs: str) -> dict:
         summary = summarise(rep) if rep else None
         problems = check(meta, summary, cap) if summary else [f"no report (exit {m['rc']})"]
         exp = expected(meta, cap)
         label = {"text": "text (log)", "gz": "gzip'd text"}.get(fmt, fmt)
-        r = {"target": f"file, {label}" + (", baseline" if tag.endswith("baseline") else ""), "kind": "file", "tag": tag,
+        target = f"file, {label}" + (", baseline" if tag.endswith("baseline") else "") + (f", {jobs}" if jobs else "")
+        r = {"target": target, "kind": "file", "tag": tag,
              "size_bytes": meta["bytes"], "data_bytes": meta["data_bytes"], "lines": meta["records"],
              "planted": meta["planted"], "generate_s": meta["generate_s"], "capped": exp["capped"],
              "measure": m, "summary": summary, "problems": problems}
@@ -426,8 +437,8 @@ class Scale:
             if a.baseline:
                 base = max(20_000_000, size // 100)
                 if base < size:
-                    self.results.append(self._file_run(fmt, base, f"{fmt}-baseline"))
-            self.results.append(self._file_run(fmt, size, fmt))
+                    self.results.extend(self._file_run(fmt, base, f"{fmt}-baseline"))
+            self.results.extend(self._file_run(fmt, size, fmt))
 
     def pg(self) -> None:
         from tests.servers.postgres import remove, start_postgres
@@ -518,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file-gb", type=float, default=10.0, help="size of the generated file, GB (10^9 bytes)")
     ap.add_argument("--pg-rows", type=int, default=10_000_000, help="rows of the PostgreSQL table")
     ap.add_argument("--only", default="file,pg", help="comma list: file, pg")
+    ap.add_argument("--jobs", type=int, default=2,
+                    help="also scan the big file with --jobs N (cut into parts for N workers); 1: no such row")
     ap.add_argument("--formats", default="text",
                     help=f"comma list of file formats: {', '.join(FORMATS)} (gz = gzip'd text); default text")
     ap.add_argument("--plant-every", type=int, default=PLANT_EVERY,
