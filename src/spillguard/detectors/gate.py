@@ -113,6 +113,8 @@ class Segments:
 def _other_digits(arr: pa.Array) -> bool:
     """Does any value hold a decimal digit the gates do not spell out (automaton.OTHER_DIGIT)?
     Such text is scanned ungated."""
+    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:  # ASCII (or nothing): none
+        return False
     return bool(pc.any(pc.match_substring_regex(arr, other_digit_re2())).as_py())
 
 
