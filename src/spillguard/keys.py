@@ -76,6 +76,11 @@ class Keyed:
         h.update(f"{entity}\x1f{value}".encode("utf-8", "surrogatepass"))
         return h.digest()
 
+    def derived(self, purpose: str) -> bytes:
+        """A 32-byte key for one in-memory use (``purpose``), derived from the user's key:
+        the same in every process and run of a scan with that key, never written."""
+        return hmac.new(self._key, f"spillguard {purpose}".encode(), hashlib.sha256).digest()
+
     def fingerprint(self, *parts: object) -> str:
         """Stable keyed identity of a finding (never of a bare value)."""
         text = "\x1f".join("" if p is None else str(p) for p in parts)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
-import secrets
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -22,7 +21,9 @@ from spillguard.scanning.container import ContainerSummary
 from spillguard.settings import Settings
 from spillguard.sources import source_for
 from spillguard.spark import split
-from spillguard.spark.tasks import TargetSpec, Unit, scan_units
+from spillguard.keys import Keyed
+from spillguard.scanning.engine import DEMOGRAPHICS
+from spillguard.spark.tasks import TargetSpec, Unit, new_time_shift, scan_units
 
 log = logging.getLogger("spillguard")
 SPREAD_KINDS = ("files", "s3")
@@ -54,7 +55,7 @@ def _execute_processes(
     n_groups = min(len(order), settings.jobs * 8)
     groups = [order[i::n_groups] for i in range(n_groups)]
     body = functools.partial(_scan_group, settings=settings, targets=specs, key=key,
-                             people_key=secrets.token_bytes(32))
+                             people_key=Keyed(key).derived(DEMOGRAPHICS), time_shift=new_time_shift())
     if len(order) <= 1:  # one file: nothing to spread, spare the worker start-up
         return split.gather(body(order), tasks, specs, settings, key)
     gather = split.Gather(tasks, specs, settings, key)  # parts are added up as they come back

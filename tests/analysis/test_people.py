@@ -182,3 +182,39 @@ def test_nothing_raw_in_blocks():
     text = repr(blocks)
     assert "someone@x.cn" not in text and not any(p in text for p in n)
     assert not re.search(r"\d{6,}", json.dumps([b.derived for b in blocks]))
+
+
+def test_resident_id_demographics_past_the_exact_limit_are_the_same_in_every_run(tmp_path, monkeypatch):
+    """The demographics digest key is derived from the scan's key: two runs over the same
+    25,000 IDs (HyperLogLog past 20,000) give the same estimates, a run under another
+    key may differ only within the estimate's error."""
+    import dataclasses
+    import datetime
+    import random
+    import secrets
+
+    from spillguard import Settings, scan
+
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    rng = random.Random(3)
+    lines = []
+    for _ in range(25_000):
+        born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(25_000))
+        body = f"{rng.choice(['110105', '310115', '440305', '650102'])}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        lines.append("身份证号 " + body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11])
+    path = tmp_path / "ids.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    from spillguard.analysis import people as people_module
+
+    def people(key: str) -> list:
+        monkeypatch.setenv("SPILLGUARD_KEY", key)
+        # what a new process starts with: a random key of its own, until the scan sets one
+        monkeypatch.setattr(people_module, "_PROCESS_KEY", secrets.token_bytes(32))
+        return [dataclasses.asdict(p) for p in scan(Settings([str(path)], sample_size=0, run_checks=False)).people]
+
+    first, second = people("demographics-key-one-0123456789"), people("demographics-key-one-0123456789")
+    assert first == second
+    other = people("demographics-key-two-0123456789")
+    assert abs(other[0]["derived"]["ids"] - first[0]["derived"]["ids"]) < 0.05 * first[0]["derived"]["ids"]
+    assert first[0]["derived"]["ids"] > 20_000  # past the exact limit: estimated

@@ -11,9 +11,11 @@ bound when different people are known by different kinds of identifier.
 
 ``Demographics`` reads sex, birth date (age band, minors under 14) and birthplace
 province from valid PRC resident ID numbers. It keeps no value: each number becomes a
-16-byte digest under a random per-process key (so a number seen in two fields or two
-containers is counted once) and lands in a few counters per attribute. Only counts
-leave this module.
+16-byte digest (so a number seen in two fields or two containers is counted once) and
+lands in a few counters per attribute. Only counts leave this module. The digest key is
+random per process until a scan sets one derived from its fingerprint key
+(``use_key``): then every worker of a scan digests alike and the same data gives the
+same estimates in every run.
 """
 
 from __future__ import annotations
@@ -39,8 +41,14 @@ AGE_BANDS = (("0-13", 0), ("14-17", 14), ("18-29", 18), ("30-44", 30), ("45-59",
 MINOR_BAND = "0-13"  # PIPL Art. 28: personal information of minors under 14 is sensitive
 _SOURCE = "CN_RESIDENT_ID"
 
-# Digests for de-duplication only; the key dies with the process and is never written.
+# Digests for de-duplication only, in memory; the key is never written.
 _PROCESS_KEY = secrets.token_bytes(32)
+
+
+def use_key(key: bytes) -> None:
+    """Digest resident IDs under ``key`` from now on (a scan's, see Keyed.derived)."""
+    global _PROCESS_KEY
+    _PROCESS_KEY = key
 
 
 def _digest(number: str) -> bytes:

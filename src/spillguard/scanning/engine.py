@@ -19,6 +19,7 @@ from spillguard.credentials import parse_target
 from spillguard.exposure import checks_for
 from spillguard.exposure.base import CheckContext, run_check
 from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetResult
+from spillguard.analysis import people as people_module
 from spillguard.analysis.people import PeopleTally
 from spillguard.scanning.assess import assess
 from spillguard.scanning.container import ContainerRun, ContainerSummary
@@ -27,6 +28,7 @@ from spillguard.sources import mask_credentials, source_for
 
 log = logging.getLogger("spillguard")
 
+DEMOGRAPHICS = "demographics"  # purpose of the key resident IDs are digested under
 Progress = Callable[[str, Coverage], None]  # (event "start"|"batch"|"done", row)
 
 
@@ -36,6 +38,7 @@ def utc_now() -> str:
 
 def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
     keyed = Keyed(load_key())
+    people_module.use_key(keyed.derived(DEMOGRAPHICS))  # the same estimates in every run
     detectors = detector_registry()
     started = utc_now()
     plan = [(t, source_for(t)) for t in settings.targets]  # unknown target forms fail first

@@ -15,8 +15,9 @@ estimate and risk.
 
 Secrets: the fingerprint key (and credentials given in an ``s3://`` URI or the
 credentials file) are read once on the driver and travel in the task closure, never in
-the task data, and are never logged. A random per-scan key for the resident-ID
-demographics travels the same way (see ``tasks.scan_units``).
+the task data, and are never logged. The key resident IDs are digested under for the
+demographics (derived from the fingerprint key, as in a local scan) and the per-scan
+random shift of sampled times travel the same way (see ``tasks.scan_units``).
 
 pyspark is imported only here and only when a scan runs: ``pip install 'spillguard[spark]'``.
 """
@@ -26,12 +27,12 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import secrets
 import sys
 import tempfile
 from typing import Any, Callable
 
 from spillguard import __version__
+from spillguard.analysis import people as people_module
 from spillguard.analysis.people import PeopleTally
 from spillguard.detectors import registry as detector_registry
 from spillguard.errors import ConfigError, safe_reason
@@ -39,13 +40,13 @@ from spillguard.keys import Keyed, load_key
 from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetResult
 from spillguard.scanning.assess import assess
 from spillguard.scanning.container import ContainerRun, ContainerSummary
-from spillguard.scanning.engine import log_row, utc_now, run_checks
+from spillguard.scanning.engine import DEMOGRAPHICS, log_row, utc_now, run_checks
 from spillguard.settings import Settings
 from spillguard.sources import mask_credentials, source_for
 from spillguard.sources.base import ContainerScan
 from spillguard.sources.streams import empty_scan
 from spillguard.spark import split
-from spillguard.spark.tasks import Listed, TargetSpec, Unit, lister, scan_units
+from spillguard.spark.tasks import Listed, TargetSpec, Unit, lister, new_time_shift, scan_units
 
 log = logging.getLogger("spillguard")
 
@@ -84,6 +85,7 @@ def run(
     as the results arrive on the driver."""
     key = load_key()  # key problems fail first, as in a local scan
     keyed = Keyed(key)
+    people_module.use_key(keyed.derived(DEMOGRAPHICS))  # as the executors (and a local scan) digest
     started = utc_now()
     plan = [(t, source_for(t)) for t in settings.targets]
     for target, cls in plan:
@@ -188,7 +190,8 @@ def _execute(
         slices = min(len(order), MAX_TASKS)
         groups = [order[i::slices] for i in range(slices)]
         body = functools.partial(
-            scan_units, settings=settings, targets=specs, key=key, people_key=secrets.token_bytes(32),
+            scan_units, settings=settings, targets=specs, key=key, people_key=Keyed(key).derived(DEMOGRAPHICS),
+            time_shift=new_time_shift(),
         )
         sc.setJobGroup("spillguard", f"spillguard scan: {len(units)} files", interruptOnCancel=True)
         try:

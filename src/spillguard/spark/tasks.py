@@ -23,8 +23,8 @@ which the driver adds up with the other parts'.
 
 from __future__ import annotations
 
-import hashlib
 import os
+import secrets
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -112,17 +112,19 @@ def _detectors() -> list:
 
 def scan_units(
     groups: Iterable[list[Unit]], settings: Settings, targets: list[TargetSpec], key: bytes, people_key: bytes,
+    time_shift: int = 0,
 ) -> Iterator[tuple[int, list[ContainerSummary] | PartScan]]:
     """mapPartitions body: (unit index, summaries of its containers) for every unit, or
     (unit index, PartScan) for a part of a split file.
 
     ``people_key`` replaces the per-process key of ``spillguard.analysis.people`` for
     the duration of the task, so resident-ID demographics from different executors are
-    digested alike and a person in two files is counted once, as in one process."""
+    digested alike and a person in two files is counted once, as in one process (the
+    engines pass the key a local scan uses, so the estimates also equal a local scan's).
+    ``time_shift``: see ``new_time_shift``."""
     from spillguard.analysis import people
 
     keyed = Keyed(key)
-    shift = time_shift(people_key)
     detectors = _detectors()
     clients: dict[Any, Any] = {}
     saved = people._PROCESS_KEY
@@ -133,7 +135,7 @@ def scan_units(
             for unit in group:
                 spec = targets[unit.target_no]
                 if unit.part is not None:
-                    out.append((unit.index, scan_file_part(unit, spec, settings, detectors, keyed, shift)))
+                    out.append((unit.index, scan_file_part(unit, spec, settings, detectors, keyed, time_shift)))
                 else:
                     out.append((unit.index, scan_unit(unit, spec, settings, detectors, keyed, clients)))
     finally:
@@ -167,11 +169,11 @@ def scan_unit(
     return summaries
 
 
-def time_shift(people_key: bytes) -> int:
-    """The scan's secret shift of the times a part's record sample carries to the driver
-    (RecordSample.detach): derived from the per-scan ``people_key``, so every part of a
-    scan moves its times alike, within about ±34 years."""
-    return int.from_bytes(hashlib.sha256(b"spillguard time shift" + people_key).digest()[:4], "big") - (1 << 31)
+def new_time_shift() -> int:
+    """A scan's secret shift of the times a part's record sample carries to the driver
+    (RecordSample.detach), within about ±34 years: drawn once per scan on the driver and
+    passed to every task like the keys, so all parts of a scan move their times alike."""
+    return secrets.randbelow(1 << 32) - (1 << 31)
 
 
 def scan_file_part(unit: Unit, spec: TargetSpec, settings: Settings, detectors: list, keyed: Keyed,
