@@ -52,13 +52,19 @@ import evaluate as ev  # noqa: E402
 FORMATS = ("text", "logs", "csv", "jsonl", "parquet")
 PEER_FORMATS = ("text", "logs", "csv", "jsonl")
 TEXT_FORMATS = ev.TEXT_FORMATS  # free text: one record = one line, span-level manifest
-TOOLS = ("spillguard", "spillguard-jobs", "spillguard-detectors", "datafog", "datafog-rust", "presidio",
-         "re2", "hyperscan")
+LAKE = "lake"  # the record files side by side in one directory, for the Spark engine
+LAKE_FORMATS = ("csv", "jsonl", "parquet")
+ROW_FORMATS = FORMATS + (LAKE,)
+TOOLS = ("spillguard", "spillguard-jobs", "spillguard-detectors", "spark-1", "spark-2", "datafog", "datafog-rust",
+         "presidio", "re2", "hyperscan")
+SPARK_MASTERS = {"spark-1": "local[1]", "spark-2": "local[2]"}
 PEER_TOOLS = ("datafog", "datafog-rust", "presidio", "re2", "hyperscan")
 LABEL = {
     "spillguard": "spillguard (1 process)",
     "spillguard-jobs": "spillguard --jobs 2",
     "spillguard-detectors": "spillguard detectors only (spans)",
+    "spark-1": "spillguard --engine spark local[1]",
+    "spark-2": "spillguard --engine spark local[2]",
     "datafog": "DataFog regex, Python",
     "datafog-rust": "DataFog regex, Rust backend",
     "presidio": "Presidio, pattern recognizers",
@@ -255,6 +261,41 @@ class Bench:
                                                  "records": records, "incomplete": incomplete,
                                                  "score": sc.as_dict(), "counts": counts}
 
+    def spark(self, meta: dict, cdir: Path) -> None:
+        """The Spark engine in local mode on a small lake (the CSV, JSON Lines and Parquet
+        files, hard-linked into one directory), with one and with two executor cores."""
+        tools = [t for t in SPARK_MASTERS if self.want(t, LAKE)]
+        if not tools:
+            return
+        lake = self.out / f"lake-{cdir.name}"
+        lake.mkdir(exist_ok=True)
+        names = [meta["formats"][fmt]["file"] for fmt in LAKE_FORMATS]
+        for name in names:
+            if not (lake / name).exists():
+                os.link(cdir / name, lake / name)
+        size = sum((lake / name).stat().st_size for name in names)
+        for tool in tools:
+            report = self.out / f"report-{tool}-{LAKE}.json"
+            self.say(f"{LABEL[tool]} on {lake.name}/ ({size / 1e6:.1f} MB in {len(names)} files)")
+            m = measure([self.sg, "scan", str(lake), "--engine", "spark", "--master", SPARK_MASTERS[tool],
+                         "--sample-size", "0", "--no-checks", "--fail-on", "never", "--quiet", "--format", "json",
+                         "--output", str(report)], self.logs / f"{tool}-{LAKE}.log")
+            if m["rc"] != 0 or not report.exists():
+                self.row(tool, LAKE, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']}, see logs)")
+                continue
+            rep = json.loads(report.read_text())
+            total = ev.Score(ev.ENTITIES)
+            for fmt, name in zip(LAKE_FORMATS, names):  # each file against its own truth
+                sc, _ = ev.score_fields(meta["formats"][fmt]["fields"],
+                                        {"findings": [f for f in rep["findings"] if f["path"] == name]})
+                for part in ("tp_pred", "pred", "found", "planted"):
+                    getattr(total, part).update(getattr(sc, part))
+            records = sum(c["records"] for c in rep["coverage"])
+            self.row(tool, LAKE, size / 1e6, m["wall_s"], records, m["rss_mib"], total,
+                     note="field level; JVM start-up included")
+            self.details[f"{tool}/{LAKE}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
+                                              "records": records, "score": total.as_dict()}
+
     def detectors(self, meta: dict, cdir: Path) -> None:
         tool = "spillguard-detectors"
         for fmt in TEXT_FORMATS:
@@ -399,7 +440,7 @@ HEADER = ("tool", "corpus", "MB measured", "MB/s", "records/s", "peak RSS MiB", 
 
 def table_rows(rows: list[dict]) -> list[tuple[str, ...]]:
     out = []
-    order = {f: i for i, f in enumerate(FORMATS)}
+    order = {f: i for i, f in enumerate(ROW_FORMATS)}
     tool_order = {t: i for i, t in enumerate(TOOLS)}
     for r in sorted(rows, key=lambda r: (order[r["format"]], tool_order[r["tool"]])):
         if r["na"]:
@@ -488,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=float, default=200, help="corpus size in MB (default 200)")
     ap.add_argument("--only", default="", help=f"comma list of tools ({', '.join(TOOLS)}) and/or formats "
-                                               f"({', '.join(FORMATS)})")
+                                               f"({', '.join(ROW_FORMATS)})")
     ap.add_argument("--out-dir", type=Path, default=REPO / ".bench")
     ap.add_argument("--peers", action=argparse.BooleanOptionalAction, default=True,
                     help="run DataFog, Presidio and the re2/Hyperscan floors (default: yes)")
@@ -501,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", default=corpus_mod.SEED)
     args = ap.parse_args(argv)
     only = {t.strip() for t in args.only.split(",") if t.strip()}
-    unknown = only - set(TOOLS) - set(FORMATS)
+    unknown = only - set(TOOLS) - set(ROW_FORMATS)
     if unknown:
         ap.error(f"--only: unknown {', '.join(sorted(unknown))}")
     args.only_tools = only & set(TOOLS)
@@ -523,6 +564,7 @@ def main(argv: list[str] | None = None) -> int:
 
     b.spillguard(meta, cdir)
     b.detectors(meta, cdir)
+    b.spark(meta, cdir)
     if args.peers:
         b.peers(meta, cdir)
         b.floors(meta, cdir, patterns)
