@@ -37,9 +37,10 @@ _IIN = (
 
 def network(digits: str) -> str | None:
     """The issuer whose IIN range and lengths fit ``digits`` (first match in _IIN order)."""
-    if len(digits) < 4 or not digits[:4].isdigit():
+    head = digits[:4]
+    if len(head) < 4 or not (head.isascii() and head.isdigit()):
         return _scan_iin(digits)
-    for lengths, name in _by_prefix().get(digits[:4], ()):
+    for lengths, name in _by_prefix().get(head, ()):
         if len(digits) in lengths:
             return name
     return None
@@ -53,16 +54,16 @@ def _scan_iin(digits: str) -> str | None:
     return None
 
 
-_BY_PREFIX: dict[str, tuple[tuple[range | tuple[int, ...], str], ...]] = {}
+_BY_PREFIX: dict[str, list[tuple[range | tuple[int, ...], str]]] = {}
 
 
-def _by_prefix() -> dict[str, tuple[tuple[range | tuple[int, ...], str], ...]]:
+def _by_prefix() -> dict[str, list[tuple[range | tuple[int, ...], str]]]:
     """_IIN as a lookup on the first four digits (no range is longer): per prefix, the
-    (lengths, network) entries it falls in, in _IIN order. Built on first use."""
+    (lengths, network) entries it falls in, in _IIN order. Built on first use, from
+    the four-digit prefixes each range covers (a few thousand)."""
     if not _BY_PREFIX:
-        for p in range(10_000):
-            prefix = f"{p:04d}"
-            _BY_PREFIX[prefix] = tuple(
-                (lengths, name) for (lo, hi), lengths, name in _IIN if lo <= int(prefix[: len(str(lo))]) <= hi
-            )
+        for (lo, hi), lengths, name in _IIN:
+            scale = 10 ** (4 - len(str(lo)))
+            for p in range(lo * scale, (hi + 1) * scale):
+                _BY_PREFIX.setdefault(f"{p:04d}", []).append((lengths, name))
     return _BY_PREFIX
