@@ -11,7 +11,8 @@ from spillguard.settings import Settings
 def scan(settings: Settings, progress: Callable[[str, Coverage], None] | None = None) -> ScanResult:
     """Scan every target in ``settings``; ``progress(event, coverage_row)`` is called as
     each container starts ("start"), after each batch read from it ("batch": the row's
-    records and bytes so far; local engine only) and when it ends ("done").
+    records and bytes so far; in one process, or with --jobs as the parts of a split
+    file come back) and when it ends ("done").
     ``settings.engine == "spark"``
     runs the same scan on Apache Spark (``settings.spark_master``)."""
     if settings.engine == "spark":

@@ -13,17 +13,20 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import TYPE_CHECKING, Any, Callable
 
+from spillguard.keys import Keyed
 from spillguard.models import Coverage, ScanResult
 from spillguard.scanning.container import ContainerSummary
+from spillguard.scanning.engine import DEMOGRAPHICS
 from spillguard.settings import Settings
 from spillguard.sources import source_for
 from spillguard.spark import split
-from spillguard.keys import Keyed
-from spillguard.scanning.engine import DEMOGRAPHICS
 from spillguard.spark.tasks import TargetSpec, Unit, new_time_shift, scan_units
+
+if TYPE_CHECKING:
+    from spillguard.spark.engine import Reporter
 
 log = logging.getLogger("spillguard")
 SPREAD_KINDS = ("files", "s3")
@@ -45,11 +48,12 @@ def _scan_group(group: list[Unit], **kw) -> list[tuple[int, Any]]:
 
 def _execute_processes(
     units: list[Unit], settings: Settings, specs: list[TargetSpec], key: bytes, master: str | None,
+    reporter: Reporter | None = None,
 ) -> dict[int, list[ContainerSummary]]:
     """Scan every unit in ``settings.jobs`` worker processes: {unit index: summaries}.
     A big file is scanned in parts (spark/split.py). Largest tasks first, dealt
     round-robin into more groups than workers so one big file does not leave the other
-    workers idle at the end."""
+    workers idle at the end; ``reporter`` hears of each group's results as it finishes."""
     tasks = split.expand(units, specs, settings, settings.jobs)
     order = split.order(tasks)
     n_groups = min(len(order), settings.jobs * 8)
@@ -61,7 +65,13 @@ def _execute_processes(
     gather = split.Gather(tasks, specs, settings, key)  # parts are added up as they come back
     # spawn: the parent may run a progress thread; forking a threaded process is unsafe
     with ProcessPoolExecutor(settings.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for pairs in pool.map(body, groups):
-            for index, got in pairs:
-                gather.add(index, got)
+        for future in as_completed([pool.submit(body, g) for g in groups]):
+            for index, got in future.result():
+                still_open = gather.add(index, got)
+                if reporter is None:
+                    continue
+                if still_open is not None:
+                    reporter.part(still_open)  # a split file: bytes and records so far
+                elif index in gather.done:
+                    reporter.unit(index, gather.done[index])
     return gather.result()

@@ -62,6 +62,11 @@ class FileMerge:
         self._next = 0
         self._waiting: dict[int, PartScan] = {}
 
+    @property
+    def absorbed(self) -> int:
+        """Parts added up so far (the first ones, in file order)."""
+        return self._next
+
     def add(self, part: PartScan) -> bool:
         """Take one part; True once every part is in."""
         self._waiting[part.no] = part
@@ -84,6 +89,7 @@ class FileMerge:
     def _absorb(self, part: PartScan) -> None:
         self._run.absorb(part.tallies)
         _add_row(self.row, part.tallies.row)
+        self.row.records = self._run.records  # so far, for progress (finish sets it for good)
 
 
 def _add_row(row: Coverage, part: Coverage) -> None:

@@ -70,7 +70,29 @@ appender.stderr.layout.pattern = spark: %p %c{1}: %m%n
 """
 
 
-Execute = Callable[[list[Unit], Settings, list[TargetSpec], bytes, "str | None"], dict[int, list[ContainerSummary]]]
+Execute = Callable[..., dict[int, list[ContainerSummary]]]  # (units, settings, specs, key, master, reporter)
+
+
+class Reporter:
+    """Progress while an executor runs: a unit's containers when it comes back, a split
+    file's bytes and records as its parts come back. The local process pool (--jobs)
+    reports as results arrive; Spark's collect() returns them all at once, so there the
+    engine reports at the end."""
+
+    def __init__(self, progress: Callable[[str, Coverage], None] | None):
+        self.progress = progress
+        self.reported: set[int] = set()  # unit indices whose containers were reported
+
+    def unit(self, index: int, summaries: list[ContainerSummary]) -> None:
+        if self.progress:
+            for s in summaries:
+                self.progress("start", s.row)
+                self.progress("done", s.row)
+        self.reported.add(index)
+
+    def part(self, row: Coverage) -> None:
+        if self.progress:
+            self.progress("batch", row)
 
 
 def run(
@@ -133,7 +155,8 @@ def run(
             if isinstance(item, Listed):
                 units.append(Unit(len(units), n, item.rel, item.where, item.size))
     run_units = execute or _execute  # Spark executors, or a local process pool (--jobs)
-    done = run_units(units, settings, specs, key, master or settings.spark_master) if units else {}
+    reporter = Reporter(progress)
+    done = run_units(units, settings, specs, key, master or settings.spark_master, reporter) if units else {}
 
     detectors = detector_registry()
     coverage: list[Coverage] = []
@@ -151,12 +174,13 @@ def run(
             else:
                 parts = done[next_unit] if next_unit in done else [_lost(spec, item)]
                 next_unit += 1
+            shown = not isinstance(item, ContainerScan) and next_unit - 1 in reporter.reported
             for s in parts:
                 coverage.append(s.row)
                 findings.extend(s.findings)
                 people.add(s.people)
                 summaries.append(s.without_people())
-                if progress:
+                if progress and not shown:
                     progress("start", s.row)
                     progress("done", s.row)
                 log_row(s.row)
@@ -177,6 +201,7 @@ def _lost(spec: TargetSpec, item: Listed) -> ContainerSummary:
 
 def _execute(
     units: list[Unit], settings: Settings, specs: list[TargetSpec], key: bytes, master: str | None,
+    reporter: Reporter | None = None,
 ) -> dict[int, list[ContainerSummary]]:
     """Scan every unit on Spark: {unit index: summaries}. A failed job (a worker killed,
     an executor lost past its retries) leaves the missing units out; their files get an

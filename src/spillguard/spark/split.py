@@ -52,14 +52,19 @@ class Gather:
         self._specs, self._settings, self._key = specs, settings, key
         self._files: dict[int, FileMerge] = {}
 
-    def add(self, index: int, got: Any) -> None:
-        """One task's (unit index, summaries or PartScan)."""
+    def add(self, index: int, got: Any) -> Coverage | None:
+        """One task's (unit index, summaries or PartScan). What is done is in ``done``;
+        for a split file with parts still out, returns its row when this part added to
+        it (a part that came early waits for those before it: None)."""
         if not isinstance(got, PartScan):
             self.done[index] = got
-            return
+            return None
         merge = self._files.get(index) or self._start(index)
+        before = merge.absorbed
         if merge.add(got):
             self.done[index] = [self._files.pop(index).summary()]
+            return None
+        return merge.row if merge.absorbed > before else None
 
     def result(self) -> dict[int, list[ContainerSummary]]:
         for index, merge in self._files.items():  # parts missing: what came back is kept
