@@ -67,10 +67,18 @@ class RecordSample:
                 self.digests[path] = array("Q", [NONE] * self.n)
                 self.times[path] = array("d", [math.nan] * self.n)
             d, t = self.digests[path], self.times[path]
+            seen: dict[str, tuple[int, float]] = {}  # a column repeats values: each is read once a batch
             for v in values[:take]:
                 text = _cell_text(v)
-                d.append(self._digest(text) if text is not None else NONE)
-                t.append(parse_time(text) if text is not None and len(text) <= 32 else math.nan)
+                if text is None:
+                    d.append(NONE)
+                    t.append(math.nan)
+                    continue
+                cell = seen.get(text)
+                if cell is None:
+                    cell = seen[text] = (self._digest(text), parse_time(text) if len(text) <= 32 else math.nan)
+                d.append(cell[0])
+                t.append(cell[1])
         self.n += take
         for path in self.digests:  # fields missing from this batch
             d, t = self.digests[path], self.times[path]
