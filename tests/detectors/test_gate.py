@@ -213,3 +213,27 @@ def test_text_with_other_decimal_digits_is_scanned_ungated():
     assert g.segments(long + "卡号 ٣٧٧\n", "\n") is None  # Arabic-Indic digits: no gates
     assert g.segments(long + "卡号 377\n", "\n") is not None
     assert len(g.marked(["a", "٣٧٧", None], "x")) == 3  # a column with them: every value
+
+
+def test_a_column_batch_gates_every_column_as_the_column_alone_would():
+    """columns.scan_batch runs each gate once over all the columns of a batch
+    (gate.column_batch); each column's windows must be those of its own cut."""
+    from spillguard.detectors.base import SEP, joined_column
+
+    rng = random.Random(9)
+    texts = _example_texts()
+    columns = [[rng.choice(texts + [None, "", "plain words", "x" * 300]) for _ in range(400)] for _ in range(5)]
+    pattern_detectors = [d for d in registry() if isinstance(d, PatternDetector)]
+    alone = {}
+    for c, col in enumerate(columns):
+        joined, _ = joined_column(list(col))  # a copy: not the batch's list
+        for d in pattern_detectors:
+            alone[c, d.id] = gate.windows(joined, d.regex(), SEP, d.gate)
+    with gate.column_batch(columns):
+        for c, col in enumerate(columns):
+            joined, _ = joined_column(col)
+            assert isinstance(gate.segments(joined, SEP), gate._ColumnSegments)
+            for d in pattern_detectors:
+                assert gate.windows(joined, d.regex(), SEP, d.gate) == alone[c, d.id], (c, d.id)
+    assert gate.current_batch() is None
+    assert any(w and w != [(0, len(joined))] for w in alone.values())  # the gates did cut

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Iterable, Iterator
 
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.automaton import literal_gate
-from spillguard.detectors.gate import gated_finditer
+from spillguard.detectors.gate import current_batch, gated_finditer
 
 SEP = "\x00"  # joins the values of a column; no pattern may match across it
 _UNSEEN = object()
@@ -261,6 +261,11 @@ def joined_column(texts: list[str | None]) -> tuple[str, list[int]]:
     column batch (the engine hands the same list to every detector), not once per detector."""
     if _JOINED[0] is texts:
         return _JOINED[1], _JOINED[2]
+    batch = current_batch()
+    got = batch.joined(texts) if batch is not None else None
+    if got is not None:
+        _JOINED[:] = [texts, got[0], got[1]]
+        return got
     starts: list[int] = []
     parts: list[str] = []
     pos = 0

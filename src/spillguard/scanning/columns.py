@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 from spillguard.detectors.base import Detector, Hit, to_text
 from spillguard.detectors.context import FieldContext
+from spillguard.detectors.gate import column_batch
 from spillguard.keys import Keyed
 from spillguard.models import Batch
 from spillguard.scanning.aggregate import FieldTally, OnNew
@@ -36,33 +37,43 @@ def scan_batch(
 ) -> None:
     """Run every detector over every column of ``batch`` and add to ``tallies``."""
     siblings = frozenset(batch.columns)
+    columns = []
     for path, values in batch.columns.items():
-        tally = tallies.get(path)
-        if tally is None:
-            tally = tallies[path] = FieldTally(path, on_new=on_new)
         cells, records = explode(path, values)
-        texts = [to_text(v) for v in cells]
-        nonempty = sum(1 for t, v in zip(texts, cells) if t is not None or _is_binary(v))
-        tally.nonempty += nonempty
-        if not nonempty:
-            continue
-        ctx = FieldContext(path, siblings - {path})
-        tagged: list[tuple[Hit, Detector]] = []
-        for det in detectors:
-            found, candidates, _ = det.scan_column(texts, cells, ctx)
-            if candidates:
-                tally.tally(det.id, det.entity).stats.candidates += candidates
-            tagged.extend((h, det) for h in found)
-        cells_by_det: dict[str, set[int]] = {}
-        for hit, det in resolve(tagged):
-            t = tally.tally(det.id, det.entity)
-            t.stats.validated += 1
-            t.add(hit, keyed)
-            cells_by_det.setdefault(det.id, set()).add(hit.row)
-        for det_id, cells in cells_by_det.items():
-            t = tally.by_detector[det_id]
-            t.stats.rows += len(cells)
-            t.add_records(len({records[c] for c in cells}))
+        columns.append((path, cells, records, [to_text(v) for v in cells]))
+    with column_batch([texts for *_, texts in columns]):  # each gate runs once over all columns
+        for path, cells, records, texts in columns:
+            _scan_column(path, cells, records, texts, tallies, detectors, keyed, on_new, siblings)
+
+
+def _scan_column(path: str, cells: list[Any], records: list[int], texts: list[str | None],
+                 tallies: dict[str, FieldTally], detectors: Sequence[Detector], keyed: Keyed,
+                 on_new: OnNew | None, siblings: frozenset[str]) -> None:
+    """Every detector over one column of the batch; hits resolved per cell, tallied."""
+    tally = tallies.get(path)
+    if tally is None:
+        tally = tallies[path] = FieldTally(path, on_new=on_new)
+    nonempty = sum(1 for t, v in zip(texts, cells) if t is not None or _is_binary(v))
+    tally.nonempty += nonempty
+    if not nonempty:
+        return
+    ctx = FieldContext(path, siblings - {path})
+    tagged: list[tuple[Hit, Detector]] = []
+    for det in detectors:
+        found, candidates, _ = det.scan_column(texts, cells, ctx)
+        if candidates:
+            tally.tally(det.id, det.entity).stats.candidates += candidates
+        tagged.extend((h, det) for h in found)
+    cells_by_det: dict[str, set[int]] = {}
+    for hit, det in resolve(tagged):
+        t = tally.tally(det.id, det.entity)
+        t.stats.validated += 1
+        t.add(hit, keyed)
+        cells_by_det.setdefault(det.id, set()).add(hit.row)
+    for det_id, cells in cells_by_det.items():
+        t = tally.by_detector[det_id]
+        t.stats.rows += len(cells)
+        t.add_records(len({records[c] for c in cells}))
 
 
 def _is_binary(v: Any) -> bool:
