@@ -9,7 +9,7 @@ import random
 
 import phonenumbers
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum import imei as stdnum_imei
@@ -207,9 +207,14 @@ def test_phone_rejects_timestamps_and_invalid_ranges(value):
 
 @settings(max_examples=300)
 @given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.sampled_from("3456789"))
+@example(rest="900002110", second="7")  # found by hypothesis: phonenumbers.parse raises
+@example(rest="900002100", second="7")
 def test_phone_agrees_with_phonenumbers_on_cn_mobiles(rest, second):
     number = "1" + second + rest
-    expected = phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+    try:
+        expected = phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+    except phonenumbers.NumberParseException:  # 179xx… : CN's carrier-code prefix, stripped, leaves too little
+        expected = False
     info = phone.validate(number)
     assert (info is not None) == expected
     if info:
