@@ -1,4 +1,13 @@
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# `make test` and CI draw the same hypothesis examples on every run, so a red run can be
+# rerun and a green main stays green; HYPOTHESIS_PROFILE=explore draws new ones.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser):
