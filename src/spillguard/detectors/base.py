@@ -27,9 +27,8 @@ from typing import Any, ClassVar, Iterable, Iterator
 
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.automaton import literal_gate
-from spillguard.detectors.gate import current_batch, gated_finditer
+from spillguard.detectors.gate import SEP, current_batch, gated_finditer, join_cells  # noqa: F401 (SEP re-exported)
 
-SEP = "\x00"  # joins the values of a column; no pattern may match across it
 _UNSEEN = object()
 
 
@@ -266,15 +265,7 @@ def joined_column(texts: list[str | None]) -> tuple[str, list[int]]:
     if got is not None:
         _JOINED[:] = [texts, got[0], got[1]]
         return got
-    starts: list[int] = []
-    parts: list[str] = []
-    pos = 0
-    for t in texts:
-        starts.append(pos)
-        s = "" if t is None else t.replace(SEP, " ")
-        parts.append(s)
-        pos += len(s) + 1
-    joined = SEP.join(parts)
+    joined, starts, _ = join_cells(texts)
     _JOINED[:] = [texts, joined, starts]
     return joined, starts
 

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from spillguard.detectors.automaton import automaton_pattern, ends_text, other_digit_re2
 
-SEP = "\x00"
+SEP = "\x00"  # joins the values of a column; no pattern may match across it
 _MISSING = object()
 _ON = [True]  # off only in tests that compare gated with ungated scans
 
@@ -137,6 +137,17 @@ class _UnionState:
 _UNION = _UnionState()
 
 
+def join_cells(texts: list[str | None]) -> tuple[str, list[int], list[str]]:
+    """A column's values joined by SEP (None as "", SEP inside a value as a blank), where
+    each starts, and the values as joined: the one way a column becomes text."""
+    parts = ["" if t is None else t.replace(SEP, " ") for t in texts]
+    starts, pos = [], 0
+    for p in parts:
+        starts.append(pos)
+        pos += len(p) + 1
+    return SEP.join(parts), starts, parts
+
+
 class _ColumnSegments(Segments):
     """One column of a ColumnBatch: its joined text and cell starts, with the marks of
     the batch-wide gate passes (no Arrow work of its own)."""
@@ -165,12 +176,7 @@ class ColumnBatch:
         flat: list[str] = []
         spans = []
         for texts in columns:
-            parts = ["" if t is None else t.replace(SEP, " ") for t in texts]
-            starts, pos = [], 0
-            for p in parts:
-                starts.append(pos)
-                pos += len(p) + 1
-            joined = SEP.join(parts)
+            joined, starts, parts = join_cells(texts)
             self._joined[id(texts)] = (texts, joined, starts)
             spans.append((joined, starts, len(flat), len(flat) + len(parts)))
             flat.extend(parts)

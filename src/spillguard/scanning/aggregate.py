@@ -33,7 +33,7 @@ class EntityTally:
     samples: list[str] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
     on_new: OnNew | None = None  # derived aggregates (e.g. sex and age read from IDs)
-    score_units: int = 0  # exact sum of the scores (stats.score_sum is its float)
+    score_units: int = 0  # exact sum of the scores (stats.score_sum is its float, set by settle)
 
     # while samples are wanted: where each value new in this batch first occurs, masked
     firsts: dict[bytes, tuple[tuple[int, int], str]] = field(default_factory=dict)
@@ -41,7 +41,6 @@ class EntityTally:
     def add(self, hit: Hit, keyed: Keyed) -> None:
         self.count += 1
         self.score_units += int(hit.score * _SCORE_UNIT)
-        self.stats.score_sum = self.score_units / _SCORE_UNIT
         digest = keyed.value_hash(self.entity, hit.value)
         new = self.distinct.add(digest)
         if self.on_new is not None and (new or self.distinct.estimated):
@@ -67,7 +66,9 @@ class EntityTally:
         self.settle()
 
     def settle(self) -> None:
-        """Take the samples of the batch just read (also after one that failed midway)."""
+        """Take the samples of the batch just read (also after one that failed midway), and
+        bring the float score sum up to date."""
+        self.stats.score_sum = self.score_units / _SCORE_UNIT
         if self.firsts:
             for _, shown in sorted(self.firsts.values()):
                 if len(self.samples) >= MAX_SAMPLES:
