@@ -34,8 +34,10 @@ def scan_batch(
     detectors: Sequence[Detector],
     keyed: Keyed,
     on_new: OnNew | None = None,
-) -> None:
-    """Run every detector over every column of ``batch`` and add to ``tallies``."""
+) -> dict[str, list[str | None]]:
+    """Run every detector over every column of ``batch`` and add to ``tallies``. Returns
+    the text form (``to_text``) of each plain (not repeated) column's cells, for the
+    record sample to reuse."""
     siblings = frozenset(batch.columns)
     columns = []
     for path, values in batch.columns.items():
@@ -44,6 +46,7 @@ def scan_batch(
     with column_batch([texts for *_, texts in columns]):  # each gate runs once over all columns
         for path, cells, records, texts in columns:
             _scan_column(path, cells, records, texts, tallies, detectors, keyed, on_new, siblings)
+    return {path: texts for path, _, _, texts in columns if "[]" not in path}
 
 
 def _scan_column(path: str, cells: list[Any], records: list[int], texts: list[str | None],
