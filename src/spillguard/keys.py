@@ -76,6 +76,15 @@ class Keyed:
         h.update(f"{entity}\x1f{value}".encode("utf-8", "surrogatepass"))
         return h.digest()
 
+    def value_hashes(self, entity: str, values: list[str]) -> list[bytes]:
+        """``value_hash`` of each value (one call per batch of hits, not per hit)."""
+        prefix, base, out = f"{entity}\x1f", self._value_hasher, []
+        for v in values:
+            h = base.copy()
+            h.update((prefix + v).encode("utf-8", "surrogatepass"))
+            out.append(h.digest())
+        return out
+
     def derived(self, purpose: str) -> bytes:
         """A 32-byte key for one in-memory use (``purpose``), derived from the user's key:
         the same in every process and run of a scan with that key, never written."""

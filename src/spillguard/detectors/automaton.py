@@ -31,8 +31,11 @@ OTHER_DIGIT = re.compile(r"[^\D0-9\uff10-\uff19]")  # a decimal digit _DIGITS le
 def other_digit_re2() -> str:
     """OTHER_DIGIT for RE2, spelled as explicit code point ranges read from Python's own
     Unicode tables (so RE2's Unicode version cannot disagree with Python's \\d): one
-    C++ pass over a text instead of a Python regex (4x faster). ~50 ms, once."""
-    digits = [c for c in range(0x110000) if chr(c).isdecimal() and not (0x30 <= c <= 0x39 or 0xFF10 <= c <= 0xFF19)]
+    C++ pass over a text instead of a Python regex (4x faster). The code points are
+    found by OTHER_DIGIT itself, run once over every code point (~0.1 s, once per
+    process; a Python loop over 1.1M code points took 0.28 s)."""
+    every = "".join(map(chr, range(0x110000)))
+    digits = [m.start() for m in OTHER_DIGIT.finditer(every)]
     ranges: list[list[int]] = []
     for c in digits:
         if ranges and ranges[-1][1] == c - 1:

@@ -35,29 +35,41 @@ class EntityTally:
     on_new: OnNew | None = None  # derived aggregates (e.g. sex and age read from IDs)
     score_units: int = 0  # exact sum of the scores (stats.score_sum is its float, set by settle)
 
-    # while samples are wanted: where each value new in this batch first occurs, masked
+    # while samples are wanted: where each value new in this batch first occurs, and the
+    # value (masked in settle(), at the end of the batch: only the few shown are masked)
     firsts: dict[bytes, tuple[tuple[int, int], str]] = field(default_factory=dict)
 
     def add(self, hit: Hit, keyed: Keyed) -> None:
-        self.count += 1
-        self.score_units += int(hit.score * _SCORE_UNIT)
-        digest = keyed.value_hash(self.entity, hit.value)
-        new = self.distinct.add(digest)
-        if self.on_new is not None and (new or self.distinct.estimated):
+        self.add_all([hit], keyed)
+
+    def add_all(self, hits: list[Hit], keyed: Keyed) -> None:
+        """Add one batch's hits of this tally's detector, in the order found: what ``add``
+        for each hit in turn would do, with the per-hit Python steps taken once a batch."""
+        self.count += len(hits)
+        self.score_units += sum(int(h.score * _SCORE_UNIT) for h in hits)
+        digests = keyed.value_hashes(self.entity, [h.value for h in hits])
+        sampling = len(self.samples) < MAX_SAMPLES
+        exact_news = self.on_new is not None and not self.distinct.estimated  # on_new needs "new"
+        new, estimated_from = self.distinct.add_all(digests, flags=sampling or exact_news)
+        if self.on_new is not None:
             # past the exact limit "not new" is not certain: every value is passed on, so
             # the aggregates see each value whatever the order (or the parts) of the read
-            self.on_new(self.entity, hit.value)
-        if len(self.samples) < MAX_SAMPLES:
+            for i, hit in enumerate(hits):
+                if i >= estimated_from or new[i]:
+                    self.on_new(self.entity, hit.value)
+        if sampling:
             # Samples are the first values in record order. Hits do not arrive in that
             # order (overlap resolution groups them), so the batch's new values are kept
-            # with their earliest position and taken in order at its end (add_records):
-            # then where batches (or the parts of a split file) are cut does not matter.
-            at = (hit.row, hit.start)
-            if new:
-                self.firsts[digest] = (at, mask(hit.value, self.entity))
-            elif digest in self.firsts and at < self.firsts[digest][0]:
-                self.firsts[digest] = (at, self.firsts[digest][1])
-        self.reasons[hit.reason] += 1
+            # with their earliest position and taken in order at its end (settle): then
+            # where batches (or the parts of a split file) are cut does not matter.
+            firsts = self.firsts
+            for hit, digest, is_new in zip(hits, digests, new):
+                at = (hit.row, hit.start)
+                if is_new:
+                    firsts[digest] = (at, hit.value)
+                elif digest in firsts and at < firsts[digest][0]:
+                    firsts[digest] = (at, firsts[digest][1])
+        self.reasons.update(h.reason for h in hits)
 
     def add_records(self, n: int) -> None:
         """Records with a match in one batch (batches never share records); ends the
@@ -70,9 +82,10 @@ class EntityTally:
         bring the float score sum up to date."""
         self.stats.score_sum = self.score_units / _SCORE_UNIT
         if self.firsts:
-            for _, shown in sorted(self.firsts.values()):
+            for _, value in sorted(self.firsts.values(), key=lambda first: first[0]):
                 if len(self.samples) >= MAX_SAMPLES:
                     break
+                shown = mask(value, self.entity)
                 if shown not in self.samples:  # "[hidden]" once, not three times
                     self.samples.append(shown)
             self.firsts.clear()

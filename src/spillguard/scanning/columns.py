@@ -67,14 +67,18 @@ def _scan_column(path: str, cells: list[Any], records: list[int], texts: list[st
         if candidates:
             tally.tally(det.id, det.entity).stats.candidates += candidates
         tagged.extend((h, det) for h in found)
-    cells_by_det: dict[str, set[int]] = {}
+    kept: dict[str, list[Hit]] = {}  # by detector, in order of first hit
     for hit, det in resolve(tagged):
-        t = tally.tally(det.id, det.entity)
-        t.stats.validated += 1
-        t.add(hit, keyed)
-        cells_by_det.setdefault(det.id, set()).add(hit.row)
-    for det_id, cells in cells_by_det.items():
+        got = kept.get(det.id)
+        if got is None:
+            got = kept[det.id] = []
+            tally.tally(det.id, det.entity)
+        got.append(hit)
+    for det_id, hits in kept.items():
         t = tally.by_detector[det_id]
+        t.stats.validated += len(hits)
+        t.add_all(hits, keyed)
+        cells = {h.row for h in hits}
         t.stats.rows += len(cells)
         t.add_records(len({records[c] for c in cells}))
 

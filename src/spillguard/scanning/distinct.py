@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 EXACT_LIMIT = 20_000
 P = 14
 M = 1 << P
@@ -35,6 +37,46 @@ class DistinctCounter:
                 self._to_sketch()
             return True
         return self._sketch_add(digest)
+
+    def add_all(self, digests: list[bytes], flags: bool = True) -> tuple[list[bool], int]:
+        """``add`` for each digest in order: whether each was new, and the index of the first
+        digest after whose add the counter is estimated (``len(digests)`` if it stays exact).
+        ``flags=False``: the caller needs neither, and a sketch takes the whole list at
+        once (the same registers)."""
+        exact, n = self._exact, len(digests)
+        if exact is not None and len(exact) + n <= EXACT_LIMIT:  # cannot switch to the sketch
+            new = []
+            for d in digests:
+                if d in exact:
+                    new.append(False)
+                else:
+                    exact.add(d)
+                    new.append(True)
+            return new, n
+        if exact is None and not flags:
+            self._sketch_add_all(digests)
+            return [], 0
+        new, estimated_from = [], n
+        for i, d in enumerate(digests):
+            new.append(self.add(d))
+            if estimated_from == n and self._exact is None:
+                estimated_from = i
+        return new, estimated_from
+
+    def _sketch_add_all(self, digests: list[bytes]) -> None:
+        """``_sketch_add`` for every digest, in NumPy: the register index is the top P bits,
+        the rank the leading zeros of the rest plus one. The rest has its low P bits zero,
+        so at most 64 - P = 50 significant bits: a float64 holds it exactly, and frexp's
+        exponent is its bit length."""
+        if not digests:
+            return
+        x = np.frombuffer(b"".join(d[:8] for d in digests), dtype=">u8").astype(np.uint64)
+        index = (x >> np.uint64(64 - P)).astype(np.int64)
+        rest = x << np.uint64(P)  # wraps at 64 bits, as the Python mask does
+        bits = np.frexp(rest.astype(np.float64))[1]
+        rank = np.where(rest == 0, 64 - P + 1, 65 - bits).astype(np.uint8)
+        regs = np.frombuffer(self._registers, dtype=np.uint8)  # a view: updated in place
+        np.maximum.at(regs, index, rank)
 
     def _to_sketch(self) -> None:
         exact, self._exact = self._exact or set(), None

@@ -53,9 +53,8 @@ class TextScanner:
             for h in found:
                 if h.score >= self.min_confidence:
                     tagged.append((h, det))
-        newlines: list[int] | None = None
         seen_now: set[tuple[str, int]] = set()
-        lines_by_det: dict[str, set[int]] = {}
+        kept: dict[str, tuple[Detector, list[Hit]]] = {}  # by detector, in order of first hit
         for hit, det in resolve(tagged):
             if hit.end <= len(context):
                 continue  # inside the context: the chunk before counted it
@@ -63,16 +62,19 @@ class TextScanner:
             seen_now.add(key)
             if key in self._seen:
                 continue
-            if newlines is None:
-                newlines = [m.start() for m in _NEWLINE.finditer(text)]  # C-speed scan, not per character
-            t = self.tally.tally(det.id, det.entity)
-            t.stats.candidates += 1
-            t.stats.validated += 1
-            t.stats.rows += 1
-            t.add(hit, self.keyed)
-            lines_by_det.setdefault(det.id, set()).add(bisect.bisect_left(newlines, hit.start))
-        for det_id, lines in lines_by_det.items():
-            self.tally.by_detector[det_id].add_records(len(lines))
+            got = kept.get(det.id)
+            if got is None:
+                got = kept[det.id] = (det, [])
+            got[1].append(hit)
+        if kept:
+            newlines = [m.start() for m in _NEWLINE.finditer(text)]  # C-speed scan, not per character
+        for det_id, (det, hits) in kept.items():
+            t = self.tally.tally(det_id, det.entity)
+            t.stats.candidates += len(hits)
+            t.stats.validated += len(hits)
+            t.stats.rows += len(hits)
+            t.add_all(hits, self.keyed)
+            t.add_records(len({bisect.bisect_left(newlines, h.start) for h in hits}))
         self._seen = seen_now
         self._before, self._before_end = text[-CONTEXT:], batch.text_offset + len(own)
 
