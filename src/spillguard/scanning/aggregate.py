@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Callable
 
 OnNew = Callable[[str, str], None]  # (entity, normalised value) for each new distinct value
@@ -39,12 +40,10 @@ class EntityTally:
     # value (masked in settle(), at the end of the batch: only the few shown are masked)
     firsts: dict[bytes, tuple[tuple[int, int], str]] = field(default_factory=dict)
 
-    def add(self, hit: Hit, keyed: Keyed) -> None:
-        self.add_all([hit], keyed)
-
     def add_all(self, hits: list[Hit], keyed: Keyed) -> None:
-        """Add one batch's hits of this tally's detector, in the order found: what ``add``
-        for each hit in turn would do, with the per-hit Python steps taken once a batch."""
+        """Add one batch's hits of this tally's detector, in the order found (the same as
+        adding them one at a time: tests/scanning/test_bulk_tally.py keeps that reference),
+        with the per-hit Python steps taken once a batch."""
         self.count += len(hits)
         self.score_units += sum(int(h.score * _SCORE_UNIT) for h in hits)
         digests = keyed.value_hashes(self.entity, [h.value for h in hits])
@@ -82,12 +81,14 @@ class EntityTally:
         bring the float score sum up to date."""
         self.stats.score_sum = self.score_units / _SCORE_UNIT
         if self.firsts:
-            for _, value in sorted(self.firsts.values(), key=lambda first: first[0]):
+            # by position; values at one position (rare) by their masked form
+            by_position = groupby(sorted(self.firsts.values(), key=lambda first: first[0]), key=lambda first: first[0])
+            for _, firsts in by_position:
+                for shown in sorted(mask(value, self.entity) for _, value in firsts):
+                    if len(self.samples) < MAX_SAMPLES and shown not in self.samples:  # "[hidden]" once
+                        self.samples.append(shown)
                 if len(self.samples) >= MAX_SAMPLES:
                     break
-                shown = mask(value, self.entity)
-                if shown not in self.samples:  # "[hidden]" once, not three times
-                    self.samples.append(shown)
             self.firsts.clear()
 
     def absorb(self, other: "EntityTally") -> None:
