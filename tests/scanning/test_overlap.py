@@ -24,3 +24,23 @@ def test_when_same_entity_spans_overlap_differently_then_both_stay_but_not_twins
 def test_when_a_chunk_has_many_hits_then_resolution_is_linearithmic():
     items = [(h(i * 20, i * 20 + 11, "PHONE_NUMBER", 0.85), i) for i in range(50_000)]
     assert len(resolve(items)) == 50_000  # quadratic would take minutes
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from spillguard.scanning.overlap import _by_row  # noqa: E402
+
+_ITEM = st.builds(lambda row, start, length, entity, score: Hit(row, start, start + length, "v", score, "r", entity),
+                  st.integers(0, 6), st.integers(0, 30), st.integers(1, 12),
+                  st.sampled_from(["CN_RESIDENT_ID", "CREDIT_CARD", "PHONE_NUMBER"]), st.sampled_from([0.5, 0.85, 0.95]))
+
+
+@given(st.lists(_ITEM, max_size=12))
+def test_the_one_hit_a_row_shortcut_keeps_what_row_by_row_resolution_keeps(hits):
+    """resolve() returns items with one hit per row untouched; the general path must
+    agree, order included (tallies take hits in this order)."""
+    items = [(hit, i) for i, hit in enumerate(hits)]
+    assert resolve(items) == _by_row(items)
+    distinct_rows = [(Hit(i, h.start, h.end, h.value, h.score, h.reason, h.entity), i) for i, h in enumerate(hits)]
+    assert resolve(iter(distinct_rows)) == _by_row(distinct_rows) == distinct_rows

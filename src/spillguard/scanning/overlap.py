@@ -17,6 +17,13 @@ T = TypeVar("T")
 
 def resolve(items: Iterable[tuple[Hit, T]]) -> list[tuple[Hit, T]]:
     """Keep the best non-overlapping (hit, tag) pairs per row (row 0 for free text)."""
+    items = list(items)
+    if len({item[0].row for item in items}) == len(items):
+        return items  # one hit a row (the common case in a column): nothing can clash
+    return _by_row(items)
+
+
+def _by_row(items: list[tuple[Hit, T]]) -> list[tuple[Hit, T]]:
     by_row: dict[int, list[tuple[Hit, T]]] = defaultdict(list)
     for item in items:
         by_row[item[0].row].append(item)
