@@ -125,3 +125,21 @@ def test_every_column_has_one_entry_per_record(records):
     assert all(len(v) == len(records) for v in cols.values())
     # what comes out is JSON-serialisable scalars, lists of them, or vectors
     json.dumps(cols)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(json_values, max_size=8), st.integers(1, 4), st.integers(1, 6))
+def test_leaves_put_directly_flatten_as_walked_leaves(records, max_depth, max_fields):
+    """walk() puts str/int/float/bool values of a dict without recursing into them; with
+    that shortcut off every value goes through walk(): the same columns and the same cuts."""
+    import spillguard.formats.flatten as flatten
+
+    fast_stats, slow_stats = FlattenStats(), FlattenStats()
+    fast = flatten_records(records, max_depth=max_depth, max_fields=max_fields, stats=fast_stats)
+    leaves, flatten._LEAVES = flatten._LEAVES, frozenset()
+    try:
+        slow = flatten_records(records, max_depth=max_depth, max_fields=max_fields, stats=slow_stats)
+    finally:
+        flatten._LEAVES = leaves
+    assert json.dumps(fast) == json.dumps(slow)  # keys in order, values typed alike
+    assert fast_stats == slow_stats

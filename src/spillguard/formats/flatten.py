@@ -28,6 +28,7 @@ from typing import Any
 MAX_DEPTH = 32
 MAX_FIELDS = 5_000
 VECTOR_MIN = 16
+_LEAVES = frozenset({str, int, float, bool})  # exact types that walk() would put as they are
 
 
 @dataclass
@@ -100,7 +101,10 @@ class _Row:
                 return
             for key, item in value.items():
                 key = key if isinstance(key, str) else str(to_scalar(key))
-                self.walk(item, f"{path}.{key}" if path else key, depth + 1, in_list)
+                if type(item) in _LEAVES:  # most values: put straight away, no call to walk()
+                    self.put(f"{path}.{key}" if path else key, item, in_list)
+                else:
+                    self.walk(item, f"{path}.{key}" if path else key, depth + 1, in_list)
         elif isinstance(value, (list, tuple)):
             if is_vector(value):
                 self.put(path, list(value), in_list)
