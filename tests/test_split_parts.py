@@ -364,12 +364,30 @@ def test_parts_of_a_file_own_every_line_once(tmp_path):
         assert got == data, n
 
 
+@pytest.mark.parametrize("size,workers,parts", [
+    (2 * SPLIT, 2, 2), (3 * SPLIT, 2, 4), (5 * SPLIT, 2, 6), (5 * SPLIT, 3, 6), (7 * SPLIT, 3, 9),
+    (SPLIT + 1, 4, 4), (100 * SPLIT, 2, 8), (100 * SPLIT, 3, 12),
+])
+def test_parts_come_in_whole_rounds_of_the_workers(tmp_path, size, workers, parts):
+    """n parts of equal size on w workers take ceil(n / w) rounds: 3 on 2 take as long
+    as 4, so a file gets a multiple of the workers (up to 4 parts a worker)."""
+    path = tmp_path / "app.log"
+    line = b"2026-01-01 12:00:00 INFO request served in 12 ms\n"
+    path.write_bytes(line * (size // len(line) + 1))
+    s = Settings(targets=[str(path)], sample_size=0, jobs=workers, limits=Limits(split_bytes=SPLIT))
+    got = plan(str(path), path.name, path.stat().st_size, s, workers)
+    assert len(got) == parts
+    assert got[0].start == 0 and got[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in zip(got, got[1:]))
+
+
 def test_a_capped_file_is_split_within_the_cap(tmp_path):
     path = write_text(tmp_path / "app.log")
     cap = 300_001
     s = Settings(targets=[str(path)], sample_size=0, jobs=2, limits=Limits(split_bytes=SPLIT, max_file_bytes=cap))
     parts = plan(str(path), path.name, path.stat().st_size, s, 2)
-    assert len(parts) == 3 and parts[-1].end == cap and all(p.capped for p in parts)
+    # 300,001 // SPLIT = 3 parts, rounded up to whole rounds on two workers: 4
+    assert len(parts) == 4 and parts[-1].end == cap and all(p.capped for p in parts)
     one = assert_same(path, max_file_bytes=cap)
     assert one["coverage"][0]["bytes"] == cap
     assert one["coverage"][0]["reason"].split("; ")[0] == "size_limit"

@@ -21,8 +21,9 @@ class Limits:
     max_json_document_bytes: int = 256 * 1024**2  # whole-document JSON objects
     text_chunk_chars: int = 1 << 20
     # --jobs / Spark with --sample-size 0: a text, JSON Lines, CSV or Parquet file larger
-    # than this is scanned in parts by several workers (see spillguard.sources.split)
-    split_bytes: int = 32 * 1024**2
+    # than this is scanned in parts by several workers (see spillguard.sources.split); a
+    # part of a few MB costs well under a second of set-up and tallies on top of its scan
+    split_bytes: int = 8 * 1024**2
     batch_records: int = 2_000
     query_timeout_s: float = 120.0  # one query against a store
     connect_timeout_s: float = 10.0  # one connection attempt or metadata probe

@@ -12,11 +12,12 @@ be no record start) or a head too long to hold the sniffed sample.
 
 Byte parts are cut at ``i * size / n`` and each owns the lines that *start* in its range
 (see ``streams.ByteRange``); Parquet parts are runs of whole row groups of about equal
-compressed size. The number of parts is about ``max(2, min(size // split_bytes,
-4 * workers))``: at least ``split_bytes`` (32 MiB) each, so that what a part costs on top
-of its scan (opening the file, the tallies it sends back: a few MB at most) stays small,
-and up to four per worker, so that the parts of one file and the other files of the scan
-even out across workers (one part may be slower than another: denser in entities).
+compressed size. The number of parts is ``max(2, min(size // split_bytes, 4 * workers))``
+rounded up to a multiple of the workers (parts of equal size run in whole rounds): about
+``split_bytes`` (8 MiB) or more each, so that what a part costs on top of its scan
+(opening the file, the tallies it sends back: a few MB at most) stays small, and up to
+four per worker, so that the parts of one file and the other files of the scan even out
+across workers (one part may be slower than another: denser in entities).
 
 The planner runs on the driver and reads only each candidate file's first 64 KiB (the
 first MiB of a CSV file, the footer of a Parquet file): no value leaves it.
@@ -51,6 +52,8 @@ def _plan(path: str, rel: str, size: int, settings: Settings, workers: int) -> l
     limits = settings.limits
     limit = min(size, limits.max_file_bytes)
     n = max(2, min(limit // max(limits.split_bytes, 1), PARTS_PER_WORKER * workers))
+    # in whole rounds: 3 equal parts on 2 workers take as long as 4 (two rounds), and 2 as 1
+    n = min(-(-n // workers) * workers, PARTS_PER_WORKER * workers)
     with _open_regular(path) as f:  # regular files only: a FIFO is never opened
         head = read_head(f)
         if head.startswith(SQLITE_MAGIC):
