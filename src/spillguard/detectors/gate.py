@@ -12,8 +12,14 @@ finds what an ungated scan finds, except a candidate that spans a segment bounda
 line break in free text, which no pattern here needs; the passport MRZ, whose zone spans
 lines, brings a gate of its own that marks each of its lines).
 
+Gates that each mark few lines even in PII-dense text (the vocabulary detectors' keyword
+gates) can be asked for as a ``family``: one pass of the family's union, then each
+member gate only over the lines it marked. (The union of all free-text gates, see
+UNION_MAX_SHARE, marks most lines of such text and rests there.)
+
 tests/detectors/test_gate.py checks the superset property per detector and compares
-gated with ungated scans on mixed documents, columns and the bundled samples.
+gated with ungated scans on mixed documents, columns and the bundled samples;
+tests/detectors/test_vocabulary_text_fast.py checks that a family changes no window.
 """
 
 from __future__ import annotations
@@ -63,6 +69,7 @@ class Segments:
         lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False).astype(np.int64)
         self.starts = np.concatenate(([0], np.cumsum(lengths + len(delimiter))))  # +1 past the end
         self._windows: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._families: dict[tuple[str, ...], tuple[np.ndarray, pa.Array] | None] = {}
         # One pass of the union of ``union``'s gates first: a member gate then only looks
         # at the segments the union marked (on clean text, a few in a hundred).
         self.members, self.pre, self.pre_cells = frozenset(), None, None
@@ -76,20 +83,41 @@ class Segments:
             self.pre_cells = cells.take(pa.array(self.pre, type=pa.int64()))
             _UNION.dense = len(self.pre) > UNION_MAX_SHARE * len(cells)
 
-    def _marked(self, gate: str) -> np.ndarray:
+    def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
         if gate in self.members:
             return self.pre[np.flatnonzero(pc.match_substring_regex(self.pre_cells, gate).to_numpy(zero_copy_only=False))]
+        pre = self._family_pass(family) if gate in family else None
+        if pre is not None:
+            return pre[0][np.flatnonzero(pc.match_substring_regex(pre[1], gate).to_numpy(zero_copy_only=False))]
         return np.flatnonzero(pc.match_substring_regex(self.cells, gate).to_numpy(zero_copy_only=False))
 
-    def windows(self, gate: str, reach: int = 0) -> list[tuple[int, int]]:
+    def _family_pass(self, family: tuple[str, ...]) -> tuple[np.ndarray, pa.Array] | None:
+        """The segments marked by one pass of the union of ``family``'s gates, and those
+        segments' cells (once per cut; None: the union is too big for RE2)."""
+        if family not in self._families:
+            got = None
+            try:
+                any_gate = pc.match_substring_regex(self.cells, "|".join(f"(?:{g})" for g in family))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                pass
+            else:
+                marked = np.flatnonzero(any_gate.to_numpy(zero_copy_only=False))
+                got = (marked, self.cells.take(pa.array(marked, type=pa.int64())))
+            self._families[family] = got
+        return self._families[family]
+
+    def windows(self, gate: str, reach: int = 0, family: tuple[str, ...] = ()) -> list[tuple[int, int]]:
         """(pos, endpos) runs of consecutive marked segments; endpos takes in the
         delimiter after the run so that lookaheads see the real next character.
         ``reach`` also marks the segments that start within that many characters after
-        a marked one (a keyword gate: the value follows the keyword)."""
+        a marked one (a keyword gate: the value follows the keyword). ``family``: gates
+        asked for together, each rare even where the union pass rests (the vocabulary
+        detectors' keyword gates): one pass of their union first, then ``gate`` only
+        over the segments it marked."""
         got = self._windows.get((gate, reach))
         if got is not None:
             return got
-        marked = self._marked(gate)
+        marked = self._marked(gate, family)
         if reach and len(marked):
             last = np.searchsorted(self.starts, self.starts[marked + 1] + reach, side="right") - 1
             cover = np.zeros(len(self.starts) + 1, dtype=np.int64)
@@ -158,7 +186,7 @@ class _ColumnSegments(Segments):
         self._windows = {}
         self.members, self.pre, self.pre_cells = frozenset(), None, None
 
-    def _marked(self, gate: str) -> np.ndarray:
+    def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
         return np.flatnonzero(self._batch.marks(gate)[self._lo : self._hi])
 
 
@@ -253,9 +281,10 @@ def segments(text: str, delimiter: str) -> Segments | None:
 
 
 def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None = None,
-            reach: int = 0) -> list[tuple[int, int]]:
+            reach: int = 0, family: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """Where ``rx`` may match in ``text``: the whole text when it is short or ``rx`` has
-    no gate. ``gate`` overrides the rewritten pattern; ``reach``: see Segments.windows."""
+    no gate. ``gate`` overrides the rewritten pattern; ``reach``, ``family``: see
+    Segments.windows."""
     if len(text) < MIN_GATED_CHARS or not _ON[0] or ends_text(rx.pattern):
         return [(0, len(text))]
     gate = gate or automaton_pattern(rx.pattern, rx.flags)
@@ -264,12 +293,13 @@ def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None =
         return [(0, len(text))]
     if delimiter == "\n" and gate not in _TEXT_GATES and len(_TEXT_GATES) < MAX_UNION:
         _TEXT_GATES.add(gate)
-    return seg.windows(gate, reach)
+    return seg.windows(gate, reach, family)
 
 
-def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str | None = None, reach: int = 0):
+def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str | None = None, reach: int = 0,
+                   family: tuple[str, ...] = ()):
     """``rx.finditer(text)``, restricted to the segments its gate marks."""
-    for pos, end in windows(text, rx, delimiter, gate, reach):
+    for pos, end in windows(text, rx, delimiter, gate, reach, family):
         yield from rx.finditer(text, pos, end)
 
 

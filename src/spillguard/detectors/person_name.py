@@ -52,6 +52,8 @@ class PersonNameDetector(VocabularyDetector):
     value_gate = r"^[\u4e00-\u9fffa-z\s·•．・‧.'\-]+$"
     # ... and before normalisation (classify's shapes are CJK or ASCII letters, dots, blanks)
     text_value_chars = r"[\u4e00-\u9fffA-Za-z\s·•．・‧.'\-]"
+    # ... and every one starts with a CJK character or a capital letter
+    text_value_first = r"[\u4e00-\u9fffA-Z]"
     # key=value in logs: "user=阿布拉·麦麦提", "姓名：张伟" (the value must still be name-shaped)
     text_keywords = ("姓名", "联系人", "户主", "旅客", "住客", "name", "user", "xm", "guest", "customer", "passenger")
 
