@@ -110,8 +110,8 @@ class ContainerRun:
         if batch.text is not None and self.text is not None:
             self.text.scan(batch)
         elif batch.columns:
-            scan_batch(batch, self.tallies, self._detector_list, self.keyed, self.demographics.add)
-            self.sample.add(batch)
+            texts = scan_batch(batch, self.tallies, self._detector_list, self.keyed, self.demographics.add)
+            self.sample.add(batch, texts)
 
     def detach_tallies(self, time_shift: int = 0) -> Tallies:
         """This container's tallies, detached (after ``run``; the run is spent); see
