@@ -27,7 +27,7 @@ _TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2
 
 def reference_parse_time(text: str) -> float:
     t = text.strip()
-    if t.isdigit() and len(t) in (10, 13):
+    if t.isdecimal() and len(t) in (10, 13):  # isdigit() before: int() raised on superscripts
         v = int(t) / (1000 if len(t) == 13 else 1)
         return float(v) if 946_684_800 <= v < 4_102_444_800 else math.nan
     m = _TIME.match(t)
@@ -79,7 +79,7 @@ class ReferenceSample:
 
 _SPACE = st.sampled_from([" ", "  ", "\t", "\n", "\r\n", "\x0b", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "\u2028"])
 _DIGITS = [str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"), str.maketrans("0123456789", "０１２３４５６７８９"),
-           str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")]  # the last: str.isdigit, yet not \d nor int()
+           str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")]  # the last: str.isdigit, yet not decimal, \d nor int()
 
 
 @st.composite
@@ -236,3 +236,17 @@ def test_what_the_pre_check_relies_on_holds_for_every_character():
     odd = [c for c in map(chr, range(sys.maxunicode + 1))
            if (c.isdigit() or digit(c)) and (c.isspace() or c.lower() != c)]
     assert odd == []
+
+
+def test_a_cell_of_superscript_digits_is_no_time_and_no_error(tmp_path):
+    """str.isdigit() holds for "¹²³⁴⁵⁶⁷⁸⁹⁰" but int() refuses it: the whole file was an error
+    (parse_error:ValueError, 0 records) before parse_time asked isdecimal()."""
+    from spillguard.api import scan
+    from spillguard.settings import Settings
+
+    assert math.isnan(parse_time("¹²³⁴⁵⁶⁷⁸⁹⁰")) and math.isnan(parse_time("¹²³⁴⁵⁶⁷⁸⁹⁰¹²³"))
+    assert parse_time("١٧٠٠٠٠٠٠٠٠") == 1_700_000_000.0  # Arabic-Indic decimal digits read as before
+    path = tmp_path / "codes.csv"
+    path.write_text("id,code\n1,¹²³⁴⁵⁶⁷⁸⁹⁰\n2,abc\n", encoding="utf-8")
+    row = scan(Settings(targets=[str(path)])).coverage[0]
+    assert (row.status, row.records) == ("complete", 2)

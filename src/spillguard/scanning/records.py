@@ -35,7 +35,7 @@ _EPOCH_LO, _EPOCH_HI = 946_684_800, 4_102_444_800  # 2000-01-01 .. 2100-01-01
 def parse_time(text: str) -> float:
     """Epoch seconds of a date/time string or epoch number (s or ms); NaN if none."""
     t = text.strip()
-    if t.isdigit() and len(t) in _EPOCH_LENGTHS:
+    if t.isdecimal() and len(t) in _EPOCH_LENGTHS:  # not isdigit(): int() refuses "¹²³"
         v = int(t) / (1000 if len(t) == 13 else 1)
         return float(v) if _EPOCH_LO <= v < _EPOCH_HI else math.nan
     m = _TIME.match(t)
