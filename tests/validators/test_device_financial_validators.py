@@ -305,17 +305,33 @@ def test_ipv4_fast_path_agrees_with_ipaddress(octets, zero_pad):
     assert ip.validate(text) == ip.parse(text)
 
 
-def test_only_the_fine_blocks_hold_special_ranges_narrower_than_a_slash_16_or_24():
-    """The fast path caches scope per /16 (per /24 inside FINE_16); that is exact only if
-    every special range of ipaddress narrower than /16 lies in FINE_16 and every one
-    narrower than /24 in FINE_BLOCKS (checked against this Python's tables)."""
+@pytest.mark.parametrize("text", [
+    "100.63.255.255", "100.64.0.0", "100.127.255.255", "100.128.0.1", "172.15.255.255", "172.16.0.0",
+    "172.31.255.255", "172.32.0.0", "198.17.255.255", "198.18.0.1", "198.19.255.255", "198.20.0.0",
+    "169.253.255.255", "169.254.0.1", "192.0.0.8", "192.0.0.9", "192.0.0.170", "192.0.0.171", "192.0.0.172",
+    "192.0.2.1", "192.88.99.1", "192.167.255.255", "192.168.0.0", "192.169.0.0", "203.0.113.1", "203.0.114.1",
+    "0.0.0.0", "0.0.0.1", "0.1.0.0", "9.255.255.255", "10.0.0.0", "11.0.0.0", "126.255.255.255", "127.0.0.0",
+    "128.0.0.0", "223.255.255.255", "224.0.0.0", "239.255.255.255", "240.0.0.0", "255.255.255.254",
+    "255.255.255.255", "256.0.0.1", "1.2.3.04", "01.2.3.4", "1.2.3", "1.2.3.4.5", "1..2.3",
+])
+def test_ipv4_fast_path_agrees_with_ipaddress_at_range_edges(text):
+    assert ip.validate(text) == ip.parse(text)
+
+
+def test_only_the_fine_blocks_hold_special_ranges_narrower_than_a_slash_8_16_or_24():
+    """The fast path caches scope per /8 (per /16 inside FINE_8, per /24 inside FINE_16);
+    that is exact only if every special range of ipaddress narrower than /8 lies in
+    FINE_8, every one narrower than /16 in FINE_16 and every one narrower than /24 in
+    FINE_BLOCKS (checked against this Python's tables)."""
     import ipaddress as ipa
 
     c = ipa._IPv4Constants
     nets = [n for v in vars(c).values() for n in (v if isinstance(v, list) else [v])
-            if isinstance(n, ipa.IPv4Network)] + [ipa.ip_network("255.255.255.255/32")]
+            if isinstance(n, ipa.IPv4Network)] + [ipa.ip_network("255.255.255.255/32"), ip._SHARED]
     nets += [ipa.ip_network(f"{c._unspecified_address}/32")]
     fine = {tuple(int(x) for x in str(n.network_address).split(".")[:3]) for n in nets if n.prefixlen > 24}
     assert fine and fine <= ip.FINE_BLOCKS
     fine16 = {tuple(int(x) for x in str(n.network_address).split(".")[:2]) for n in nets if n.prefixlen > 16}
     assert fine16 and fine16 <= ip.FINE_16 and {b[:2] for b in ip.FINE_BLOCKS} <= ip.FINE_16
+    fine8 = {int(str(n.network_address).split(".")[0]) for n in nets if n.prefixlen > 8}
+    assert fine8 and fine8 <= ip.FINE_8 and {b[0] for b in ip.FINE_16} <= ip.FINE_8

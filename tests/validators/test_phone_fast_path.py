@@ -58,3 +58,26 @@ def test_edge_cases_equal_the_full_parse(text):
 def test_other_regions_are_untouched():
     assert phone.validate("4155550132", "US") == _full("4155550132", "US")
     assert phone.validate("+86 138 1234 5678", "US") == _full("+86 138 1234 5678", "US")
+
+
+def _type_reference(national: str) -> int:
+    from phonenumbers.phonenumberutil import _number_type_helper
+
+    return _number_type_helper(national, phone._CN)
+
+
+@pytest.mark.parametrize("length", range(5, 14))
+def test_cn_type_in_one_regex_equals_number_type_for_every_prefix_and_length(length):
+    """_cn_type (one regex per length) against phonenumbers' own _number_type_helper, for
+    national numbers of every three-digit prefix: fixed lines, mobiles, shared-cost and
+    toll-free ranges, and numbers of no type."""
+    rng = random.Random(length)
+    types = set()
+    for prefix in range(1000):
+        for _ in range(3):
+            national = (f"{prefix:03d}" + "".join(rng.choice("0123456789") for _ in range(length)))[:length]
+            want = _type_reference(national)
+            assert phone._cn_type(national) == want, national
+            types.add(want)
+    if length in (10, 11):
+        assert len(types) >= 3  # more than mobile / unknown was exercised

@@ -18,16 +18,18 @@ runs them through the same pipeline a scan uses.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import decimal
+import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, ClassVar, Iterable, Iterator
 
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.automaton import literal_gate
-from spillguard.detectors.gate import SEP, current_batch, gated_finditer, join_cells  # noqa: F401 (SEP re-exported)
+from spillguard.detectors.gate import SEP, current_batch, join_cells, windows  # noqa: F401 (SEP re-exported)
 
 _UNSEEN = object()
 
@@ -160,14 +162,20 @@ class PatternDetector(Detector):
         logs and tables repeat the same addresses, phones and IDs, and validate() (a
         checksum, a number-plan lookup) costs far more than a dict lookup. In memory
         only, per process; cleared whole when full so it stays bounded."""
+        memo = self._memo_dict()
+        v = memo.get(candidate, _UNSEEN)
+        return self._remember(memo, candidate) if v is _UNSEEN else v
+
+    def _memo_dict(self) -> dict[str, Verdict | None]:
         memo = self.__dict__.get("_memo")
         if memo is None:
             memo = self.__dict__["_memo"] = {}
-        v = memo.get(candidate, _UNSEEN)
-        if v is _UNSEEN:
-            if len(memo) >= self.MEMO_SIZE:
-                memo.clear()
-            v = memo[candidate] = self.validate(candidate)
+        return memo
+
+    def _remember(self, memo: dict[str, Verdict | None], candidate: str) -> Verdict | None:
+        if len(memo) >= self.MEMO_SIZE:
+            memo.clear()
+        v = memo[candidate] = self.validate(candidate)
         return v
 
     @classmethod
@@ -180,23 +188,18 @@ class PatternDetector(Detector):
         """Pattern matches, only where the gate says one can be (see gate.py); a joined
         column is cut at SEP (cells), free text at line breaks. ``keyed``: only matches
         that can have a text keyword before them (lines with a keyword, and those right
-        after)."""
+        after). The windows' finditer iterators are chained in C: no Python frame per
+        match unless the text holds a SEP to check for."""
+        rx = self.regex()
         delimiter = SEP if _JOINED[1] is text else "\n"
         if keyed:
-            found = gated_finditer(self.regex(), text, delimiter, literal_gate(self.text_keywords),
-                                   self.keyword_window + 1)
+            spans = windows(text, rx, delimiter, literal_gate(self.text_keywords), self.keyword_window + 1)
         else:
-            found = gated_finditer(self.regex(), text, delimiter, self.gate)
-        for m in found:
-            if SEP not in m.group(0):
-                yield m
-
-    def _span(self, m: re.Match) -> tuple[int, int, str]:
-        """The candidate span: group 'v' when the pattern defines it, else the match."""
-        v = m.group("v") if "v" in m.re.groupindex else None
-        if v is not None:
-            return m.start("v"), m.end("v"), v
-        return m.start(), m.end(), m.group(0)
+            spans = windows(text, rx, delimiter, self.gate)
+        found = chain.from_iterable(rx.finditer(text, pos, end) for pos, end in spans)
+        if delimiter == SEP or _holds_sep(text):
+            return (m for m in found if SEP not in m.group(0))
+        return found
 
     def scan_column(self, texts, raw, ctx):
         joined, starts = joined_column(texts)
@@ -204,41 +207,64 @@ class PatternDetector(Detector):
             name_matches(ctx.path, self.field_names)
             or (self.sibling_names and ctx.sibling_matches(self.sibling_names))
         )
+        cap = self.weak_score if self.needs_context and not has_context else None
+        group, memo, entity = self._value_group(), self._memo_dict(), self.entity
         hits: list[Hit] = []
-        candidates = validated = 0
+        candidates = 0
         for m in self._candidates(joined):
-            start, end, cand = self._span(m)
+            start, end = m.span(group)
+            if start < 0:  # no group 'v', or it took no part
+                start, end = m.span()
             candidates += 1
-            v = self._validated(cand)
+            cand = joined[start:end]
+            v = memo.get(cand, _UNSEEN)
+            if v is _UNSEEN:
+                v = self._remember(memo, cand)
             if v is None:
                 continue
-            validated += 1
-            score = v.score
-            if self.needs_context and not has_context:
-                score = min(score, self.weak_score)
-            row = bisect.bisect_right(starts, start) - 1
+            row = bisect_right(starts, start) - 1
             off = starts[row]
-            hits.append(Hit(row, start - off, end - off, v.value, score, v.reason, self.entity))
-        return hits, candidates, validated
+            score = v.score if cap is None else min(v.score, cap)
+            hits.append(Hit(row, start - off, end - off, v.value, score, v.reason, entity))
+        return hits, candidates, len(hits)
 
     def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
         hits = []
         unsupported_dropped = self.needs_context and floor > self.weak_score
+        group, memo, entity = self._value_group(), self._memo_dict(), self.entity
         for m in self._candidates(text, keyed=unsupported_dropped and bool(self.text_keywords)):
-            start, end, cand = self._span(m)
-            if unsupported_dropped and self._keyword_before(text, start) is None:
-                continue  # without a keyword its score is weak_score, below the floor
-            v = self._validated(cand)
+            start, end = m.span(group)
+            if start < 0:  # no group 'v', or it took no part
+                start, end = m.span()
+            kw = None
+            if unsupported_dropped:
+                kw = self._keyword_before(text, start)
+                if kw is None:
+                    continue  # without a keyword its score is weak_score, below the floor
+            cand = text[start:end]
+            v = memo.get(cand, _UNSEEN)
+            if v is _UNSEEN:
+                v = self._remember(memo, cand)
             if v is None:
                 continue
-            score, reason = v.score, v.reason
-            kw = self._keyword_before(text, start)
+            if not unsupported_dropped:
+                kw = self._keyword_before(text, start)
             if kw:
-                score, reason = min(1.0, max(score, self.base_score) + 0.15), f"{reason}; keyword '{kw}'"
-            elif self.needs_context:
-                score = min(score, self.weak_score)
-            hits.append(Hit(0, start, end, v.value, score, reason, self.entity))
+                score, reason = self._lifted(v.score), f"{v.reason}; keyword '{kw}'"
+            else:
+                score, reason = (min(v.score, self.weak_score) if self.needs_context else v.score), v.reason
+            if score >= floor:  # the caller drops the rest
+                hits.append(Hit(0, start, end, v.value, score, reason, entity))
         return hits
+
+    @classmethod
+    def _value_group(cls) -> int:
+        """The candidate is group 'v' when the pattern defines it, else the whole match."""
+        return cls.regex().groupindex.get("v", 0)
+
+    def _lifted(self, score: float) -> float:
+        """The score of a validated candidate with a text keyword before it."""
+        return min(1.0, max(score, self.base_score) + 0.15)
 
     keyword_window: ClassVar[int] = 48  # characters before a hit searched for a keyword
 
@@ -246,10 +272,29 @@ class PatternDetector(Detector):
         if not self.text_keywords:
             return None
         before = text[max(0, start - self.keyword_window) : start].lower()
-        for kw in self.text_keywords:
-            if kw.lower() in before:
+        for kw, low in _lowered(tuple(self.text_keywords)):
+            if low in before:
                 return kw
         return None
+
+
+_SEP_SEEN: tuple[str | None, bool] = (None, False)  # the last free text, and whether it holds a SEP
+
+
+def _holds_sep(text: str) -> bool:
+    """``SEP in text``, looked for once per text, not once per detector (a 1 MB chunk
+    takes ~0.5 ms)."""
+    global _SEP_SEEN
+    seen, holds = _SEP_SEEN
+    if seen is not text:
+        holds = SEP in text
+        _SEP_SEEN = (text, holds)
+    return holds
+
+
+@functools.lru_cache(maxsize=None)  # one entry per detector's keyword tuple
+def _lowered(keywords: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((kw, kw.lower()) for kw in keywords)
 
 
 _JOINED: list = [None, "", []]  # the last column joined: every pattern detector reuses it

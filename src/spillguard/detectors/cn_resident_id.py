@@ -14,6 +14,7 @@ from spillguard.validators import cn_ric
 _D = "[0-9\uff10-\uff19]"  # ASCII and full-width digits
 _Z = "[\u200b-\u200d\u2060\ufeff]*"  # zero-width characters pasted inside a number
 _W = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_DZ = "[0-9\uff10-\uff19\u200b-\u200d\u2060\ufeff]"  # a digit or a zero-width character
 LEGACY_TEXT_CAP = 0.75  # a 15-digit number with a keyword: likely, never certain
 
 
@@ -27,8 +28,10 @@ class CnResidentIdDetector(PatternDetector):
     )  # fmt: skip
     text_keywords = ("身份证", "身份證", "公民身份号码", "证件号", "sfz", "id card", "id no", "idcard")
     base_score = 0.95
+    # the lookahead (15 digits or zero-width characters, which every match starts with)
+    # turns a shorter digit run away before the digit-by-digit loop runs
     pattern = (
-        rf"(?<![{_W}])(?P<v>{_D}(?:{_Z}{_D}){{14}}"
+        rf"(?<![{_W}])(?={_DZ}{{15}})(?P<v>{_D}(?:{_Z}{_D}){{14}}"
         rf"(?:(?:{_Z}{_D}){{2}}{_Z}[0-9\uff10-\uff19Xx\uff38\uff58])?)(?![{_W}])"
     )
 

@@ -31,13 +31,14 @@ class IBANDetector(PatternDetector):
     def _candidates(self, text: str, keyed: bool = False) -> Iterator[re.Match]:
         rx = self.regex()
         for m in super()._candidates(text, keyed):
-            start, end, cand = self._span(m)
+            cand = m.group("v")
             # the national check first: validate() asks the same (cached), so a valid
             # IBAN costs one stdnum call, not two
             if iban.validate(cand) is not None or iban.validate(cand, check_country=False) is not None:
                 yield m
                 continue
             # retry without trailing separated groups; stop at the shortest IBAN (15)
+            start = m.start("v")
             for cut in reversed([g.start() for g in _GROUP_SEP.finditer(cand)]):
                 if len(cand[:cut].replace(" ", "").replace("-", "")) < 15:
                     break

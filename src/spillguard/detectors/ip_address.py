@@ -9,10 +9,9 @@ public 0.8, private 0.6, lower for loopback, link-local, multicast and network p
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Iterator
 
-from spillguard.detectors.base import Example, Hit, PatternDetector, Verdict
+from spillguard.detectors.base import Example, PatternDetector, Verdict
 from spillguard.validators import ip
 
 _H = r"[0-9A-Fa-f]{1,4}"
@@ -31,8 +30,10 @@ class IPAddressDetector(PatternDetector):
     field_names = ("ip", "登录ip", "ip地址", "ipaddr", "ipv4", "ipv6", "remoteaddr", "clientaddr")
     sibling_names = ("mac", "user_agent", "login_time")
     text_keywords = ("ip", "ipv4", "ipv6", "ip地址")
+    # the lookahead (what every form starts with: up to four hex digits, then ':' or '.')
+    # turns words and numbers away before the IPv6 alternatives backtrack through them
     pattern = (
-        r"(?<![0-9A-Za-z.])(?P<v>"
+        r"(?<![0-9A-Za-z.])(?=[\dA-Fa-f]{0,4}[:.])(?P<v>"
         rf"(?<!:){_V6}(?:%[0-9A-Za-z_.\-]+)?(?:/(?:12[0-8]|1[01]\d|[1-9]?\d)(?!\d))?"
         rf"|{_V4}(?:/(?:3[0-2]|[12]?\d)(?!\d))?"
         r")(?![0-9A-Za-z:]|\.\d)"
@@ -44,13 +45,9 @@ class IPAddressDetector(PatternDetector):
                 continue
             yield m
 
-    def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
+    def _lifted(self, score: float) -> float:
         """A keyword never lifts a non-personal address (loopback, prefix, ...)."""
-        out = []
-        for h in super().scan_text(text, floor):
-            v = self._validated(text[h.start : h.end])  # remembered from super().scan_text
-            out.append(replace(h, score=v.score) if v is not None and v.score < 0.5 else h)
-        return out
+        return score if score < 0.5 else super()._lifted(score)
 
     def validate(self, candidate: str) -> Verdict | None:
         info = ip.validate(candidate)

@@ -40,10 +40,8 @@ def network(digits: str) -> str | None:
     head = digits[:4]
     if len(head) < 4 or not (head.isascii() and head.isdigit()):
         return _scan_iin(digits)
-    for lengths, name in _by_prefix().get(head, ()):
-        if len(digits) in lengths:
-            return name
-    return None
+    by_length = (_BY_PREFIX or _by_prefix()).get(head)
+    return None if by_length is None else by_length.get(len(digits))
 
 
 def _scan_iin(digits: str) -> str | None:
@@ -54,16 +52,18 @@ def _scan_iin(digits: str) -> str | None:
     return None
 
 
-_BY_PREFIX: dict[str, list[tuple[range | tuple[int, ...], str]]] = {}
+_BY_PREFIX: dict[str, dict[int, str]] = {}
 
 
-def _by_prefix() -> dict[str, list[tuple[range | tuple[int, ...], str]]]:
+def _by_prefix() -> dict[str, dict[int, str]]:
     """_IIN as a lookup on the first four digits (no range is longer): per prefix, the
-    (lengths, network) entries it falls in, in _IIN order. Built on first use, from
-    the four-digit prefixes each range covers (a few thousand)."""
+    network of each card length, the first in _IIN order. Built on first use, from the
+    four-digit prefixes each range covers (a few thousand)."""
     if not _BY_PREFIX:
         for (lo, hi), lengths, name in _IIN:
             scale = 10 ** (4 - len(str(lo)))
             for p in range(lo * scale, (hi + 1) * scale):
-                _BY_PREFIX.setdefault(f"{p:04d}", []).append((lengths, name))
+                by_length = _BY_PREFIX.setdefault(f"{p:04d}", {})
+                for n in lengths:
+                    by_length.setdefault(n, name)
     return _BY_PREFIX

@@ -8,6 +8,7 @@ multicast addresses and network prefixes identify nobody."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -42,13 +43,17 @@ def _scope(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     return "reserved"
 
 
-# The special ranges (private, loopback, documentation, ...) are whole /16s or coarser,
-# except inside the /16s of FINE_16, where they are whole /24s except inside FINE_BLOCKS
-# (0.0.0.0 unspecified, 192.0.0.0/29 and friends, the broadcast address). So the scope of
-# an address is the scope of its /16 or /24, cached.
-# tests/validators/test_device_financial_validators.py checks both sets against ipaddress.
+# The special ranges (private, loopback, documentation, ...) are whole /8s or coarser,
+# except inside the /8s of FINE_8, where they are whole /16s except inside FINE_16, where
+# they are whole /24s except inside FINE_BLOCKS (0.0.0.0 unspecified, 192.0.0.0/29 and
+# friends, the broadcast address). So the scope of an address is the scope of its /8,
+# /16 or /24, cached (a few thousand blocks at most).
+# tests/validators/test_device_financial_validators.py checks the three sets against ipaddress.
+FINE_8 = frozenset({0, 100, 169, 172, 192, 198, 203, 255})
 FINE_16 = frozenset({(0, 0), (192, 0), (198, 51), (203, 0), (255, 255)})
 FINE_BLOCKS = frozenset({(0, 0, 0), (192, 0, 0), (255, 255, 255)})
+_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"  # 0-255 without leading zeros
+_QUAD = re.compile(r"\.".join([_OCTET] * 4))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -58,15 +63,21 @@ def _block_scope(a: int, b: int, c: int) -> str:
 
 def _dotted_quad(text: str) -> IPInfo | None:
     """The common case, a plain IPv4 host address, without ipaddress's per-call cost
-    (its scope properties test a list of networks each): the scope of its /24, cached.
+    (its scope properties test a list of networks each): the scope of its block, cached.
     None when ``text`` is anything else (the full parser decides)."""
-    parts = text.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 and (p[0] != "0" or p == "0") for p in parts):
+    m = _QUAD.fullmatch(text)
+    if m is None:
         return None
-    a, b, c, d = map(int, parts)
-    if max(a, b, c, d) > 255 or (a, b, c) in FINE_BLOCKS:
+    a = int(m.group(1))
+    if a not in FINE_8:
+        return IPInfo(text, 4, _block_scope(a, 0, 0), False)
+    b = int(m.group(2))
+    if (a, b) not in FINE_16:
+        return IPInfo(text, 4, _block_scope(a, b, 0), False)
+    c = int(m.group(3))
+    if (a, b, c) in FINE_BLOCKS:
         return None
-    return IPInfo(text, 4, _block_scope(a, b, c if (a, b) in FINE_16 else 0), False)
+    return IPInfo(text, 4, _block_scope(a, b, c), False)
 
 
 def validate(text: str) -> IPInfo | None:

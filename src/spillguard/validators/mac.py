@@ -11,6 +11,7 @@ _FORMS = re.compile(
     r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}"
     r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}|[0-9A-Fa-f]{12}"
 )
+_SEPARATORS = str.maketrans("", "", ":.-")
 
 
 def validate(text: str) -> str | None:
@@ -18,10 +19,10 @@ def validate(text: str) -> str | None:
     non-zero MAC; else None. Mixed separators are rejected."""
     if not isinstance(text, str) or len(text) > 17 or not _FORMS.fullmatch(text):
         return None
-    h = re.sub(r"[:.\-]", "", text).lower()
+    h = text.translate(_SEPARATORS).lower()
     if h in ("ffffffffffff", "000000000000"):
         return None
-    return ":".join(h[i : i + 2] for i in range(0, 12, 2))
+    return f"{h[0:2]}:{h[2:4]}:{h[4:6]}:{h[6:8]}:{h[8:10]}:{h[10:12]}"
 
 
 def kind(canonical: str) -> str:

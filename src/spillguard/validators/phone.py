@@ -72,43 +72,60 @@ def is_valid(text: str, region: str = "CN") -> bool:
 # prefix for parsing strips a 179xx carrier code (as it does 11xx/12xx, not matched here).
 _CN_MOBILE = re.compile(r"(?:\+86[ \-]?)?(1[3-9][0-9])[ \-]?([0-9]{4})[ \-]?([0-9]{4})")
 _CN = phonenumbers.PhoneMetadata.metadata_for_region("CN")
-# (desc, type) in number_type's order; FIXED_LINE is handled after them, as it does
-_CN_ORDER = tuple(
-    (getattr(_CN, name), typ) for name, typ in (
-        ("premium_rate", T.PREMIUM_RATE), ("toll_free", T.TOLL_FREE), ("shared_cost", T.SHARED_COST),
-        ("voip", T.VOIP), ("personal_number", T.PERSONAL_NUMBER), ("pager", T.PAGER), ("uan", T.UAN),
-        ("voicemail", T.VOICEMAIL),
-    )
+# (desc name, type) in number_type's order; FIXED_LINE is handled after them, as it does
+_CN_ORDER = (
+    ("premium_rate", T.PREMIUM_RATE), ("toll_free", T.TOLL_FREE), ("shared_cost", T.SHARED_COST),
+    ("voip", T.VOIP), ("personal_number", T.PERSONAL_NUMBER), ("pager", T.PAGER), ("uan", T.UAN),
+    ("voicemail", T.VOICEMAIL),
 )
 
+Desc = tuple[re.Pattern, frozenset[int]] | None  # national-number pattern, possible lengths (empty: any)
 
-def _matches(national: str, desc) -> bool:
+
+@lru_cache(maxsize=None)  # compiled on first use: the fixed-line pattern is large
+def _cn_desc(name: str) -> Desc:
+    desc = getattr(_CN, name)
     if desc is None or not desc.national_number_pattern:
-        return False
-    if desc.possible_length and len(national) not in desc.possible_length:
-        return False
-    return _compiled(desc.national_number_pattern).fullmatch(national) is not None
+        return None  # matches nothing
+    return re.compile(desc.national_number_pattern), frozenset(desc.possible_length or ())
 
 
-@lru_cache(maxsize=None)  # a dozen CN patterns
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+def _fits(desc: Desc, length: int) -> bool:
+    return desc is not None and (not desc[1] or length in desc[1])
+
+
+@lru_cache(maxsize=None)  # one per national-number length
+def _cn_typer(length: int) -> tuple[re.Pattern, dict[str, int]] | None:
+    """``number_type`` for CN national numbers of ``length`` digits in one regex: the
+    general desc as a lookahead, then the desc of each type that allows the length, in
+    number_type's order, as a named alternative (fullmatch takes the first alternative
+    that matches the whole number, as number_type takes the first type; the match's
+    ``lastgroup`` names it). None: the general desc rules the length out."""
+    general = _cn_desc("general_desc")
+    if not _fits(general, length):
+        return None
+    order = [*_CN_ORDER, ("fixed_line", T.FIXED_LINE)]
+    if not _CN.same_mobile_and_fixed_line_pattern:  # else a mobile number matched as fixed line
+        order.append(("mobile", T.MOBILE))
+    alternatives = [(name, typ) for name, typ in order if _fits(_cn_desc(name), length)]
+    body = "|".join(f"(?P<{name}>{_cn_desc(name)[0].pattern})" for name, _ in alternatives) or "(?!)"
+    return re.compile(rf"(?=(?:{general[0].pattern})\Z)(?:{body})"), dict(alternatives)
 
 
 def _cn_type(national: str) -> int:
     """``number_type`` of a CN national number (phonenumbers' _number_type_helper)."""
-    if not _matches(national, _CN.general_desc):
+    typer = _cn_typer(len(national))
+    m = typer[0].fullmatch(national) if typer is not None else None
+    if m is None:
         return T.UNKNOWN
-    for desc, typ in _CN_ORDER:
-        if _matches(national, desc):
-            return typ
-    if _matches(national, _CN.fixed_line):
-        if _CN.same_mobile_and_fixed_line_pattern or _matches(national, _CN.mobile):
-            return T.FIXED_LINE_OR_MOBILE
-        return T.FIXED_LINE
-    if not _CN.same_mobile_and_fixed_line_pattern and _matches(national, _CN.mobile):
-        return T.MOBILE
-    return T.UNKNOWN
+    typ = typer[1][m.lastgroup]
+    if typ == T.FIXED_LINE and (_CN.same_mobile_and_fixed_line_pattern or _matches(national, _cn_desc("mobile"))):
+        return T.FIXED_LINE_OR_MOBILE
+    return typ
+
+
+def _matches(national: str, desc: Desc) -> bool:
+    return _fits(desc, len(national)) and desc[0].fullmatch(national) is not None
 
 
 def _cn_mobile(national: str) -> PhoneInfo | None:
