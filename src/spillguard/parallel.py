@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from spillguard.keys import Keyed
 from spillguard.models import Coverage, ScanResult
+from spillguard.runtime import tune_gc
 from spillguard.scanning.container import ContainerSummary
 from spillguard.scanning.engine import DEMOGRAPHICS
 from spillguard.settings import Settings
@@ -64,7 +65,8 @@ def _execute_processes(
         return split.gather(body(order), tasks, specs, settings, key)
     gather = split.Gather(tasks, specs, settings, key)  # parts are added up as they come back
     # spawn: the parent may run a progress thread; forking a threaded process is unsafe
-    with ProcessPoolExecutor(settings.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(settings.jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=tune_gc) as pool:
         for future in as_completed([pool.submit(body, g) for g in groups]):
             for index, got in future.result():
                 still_open = gather.add(index, got)

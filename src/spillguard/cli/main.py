@@ -96,8 +96,10 @@ def check(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_de
 def _run(targets, fmt, outputs, fail_on, quiet, verbose, options) -> None:
     from spillguard.api import scan as run_scan
     from spillguard.reporting import get as reporter
+    from spillguard.runtime import tune_gc
 
     _setup_logging(verbose)
+    tune_gc()
     try:
         settings = Settings(targets=list(targets), fail_on=fail_on, **options)
         writers = [(path, reporter(format_for(path, fmt))) for path in outputs]
