@@ -1,5 +1,6 @@
 """Process-wide settings for a process that runs scans (the command line, its --jobs
-workers): never set by the library, whose host program owns its own process."""
+workers, Spark's Python workers): never set by the library, whose host program owns its
+own process."""
 
 from __future__ import annotations
 
@@ -13,9 +14,15 @@ import gc
 YOUNG_THRESHOLD = 10_000
 
 
+_TUNED = [False]
+
+
 def tune_gc() -> None:
     """Leave what is imported by now out of every collection (gc.freeze) and collect the
-    young generation less often."""
+    young generation less often. Once per process (a Spark worker runs many tasks)."""
+    if _TUNED[0]:
+        return
+    _TUNED[0] = True
     import spillguard.scanning.engine  # noqa: F401  (the detectors and their libraries, to freeze)
 
     gc.freeze()

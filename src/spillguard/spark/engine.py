@@ -220,7 +220,7 @@ def _execute(
         )
         sc.setJobGroup("spillguard", f"spillguard scan: {len(units)} files", interruptOnCancel=True)
         try:
-            results = sc.parallelize(groups, slices).mapPartitions(body).collect()
+            results = sc.parallelize(groups, slices).mapPartitions(functools.partial(_in_worker, body)).collect()
         except Exception as exc:
             # the job's text may quote a worker's traceback: only its type is logged
             log.error("the Spark job failed (%s): files not scanned get the row spark_task_failed",
@@ -230,6 +230,14 @@ def _execute(
     finally:
         if created:
             spark.stop()
+
+
+def _in_worker(body: Callable, groups: Any) -> Any:
+    """A Spark task, in a Python worker that runs nothing but spillguard's tasks."""
+    from spillguard.runtime import tune_gc
+
+    tune_gc()
+    return body(groups)
 
 
 def _session(master: str | None) -> tuple[Any, bool]:
