@@ -6,7 +6,7 @@ need a telling field name (住址, zz, hjdz, address …) or a keyword in text."
 
 import re
 
-from spillguard.detectors._vocabulary import Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import BLANK, DIGIT, LETTER, Judgement, VocabularyDetector
 from spillguard.detectors.base import Example as E
 
 _LEVELS = (
@@ -35,6 +35,17 @@ def markers(s: str) -> int:
     return found
 
 
+def _two_markers() -> str:
+    """A regex for what ``markers(s) >= 2`` needs: markers of two levels in order, the first
+    after some text. NFKC and case folding keep every marker (CJK ideographs) and their
+    order, so it holds on the normalised value too."""
+    alts = []
+    for k, level in enumerate(_LEVELS[:-1]):
+        later = [m for lv in _LEVELS[k + 1 :] for m in lv]
+        alts.append(f".(?:{'|'.join(level)}).*(?:{'|'.join(later)})")
+    return f"(?s:{'|'.join(alts)})"
+
+
 class AddressDetector(VocabularyDetector):
     id = "address"
     entity = "ADDRESS"
@@ -47,8 +58,9 @@ class AddressDetector(VocabularyDetector):
     text_keywords = ("住址", "地址", "家庭住址", "户籍地址", "现住址", "居住地", "户籍地", "住在",
                      "address", "addr", "lives at", "resides at")
     unnamed_shape = 0.7
-    # on the normalised (casefolded) value: four CJK characters, or the Western shape
-    value_gate = rf"(?:[\u4e00-\u9fff].*){{4}}|(?i:{_WESTERN.pattern})"
+    # on the normalised (casefolded) value: two markers in order, or the Western shape
+    value_gate = rf"{_two_markers()}|(?i:{_WESTERN.pattern})"
+    value_gate_needs = (LETTER, DIGIT, BLANK)  # in ASCII only the Western shape: number, blank, street
 
     def classify(self, value: str) -> Judgement | None:
         s = " ".join(value.split())

@@ -5,7 +5,7 @@ keyword before the value in free text): it is a quasi-identifier."""
 
 import re
 
-from spillguard.detectors._vocabulary import WEAK, Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import DIGIT, WEAK, Judgement, VocabularyDetector
 from spillguard.detectors.base import Example as E
 
 _AGE = re.compile(r"(\d{1,3})(?:\.0)?\s*(?:岁|周岁|years?(?: old)?|yrs?|y)?", re.I)
@@ -23,6 +23,7 @@ class AgeDetector(VocabularyDetector):
     text_keywords = ("年龄", "年纪", "nl", "patient age", "guest age", "age in years", "age (years)")
     unnamed = False
     value_gate = rf"(?i)^(?:{_AGE.pattern})$"  # classify() fullmatches _AGE
+    value_gate_needs = (DIGIT,)
 
     def classify(self, value: str) -> Judgement | None:
         m = _AGE.fullmatch(value.strip())

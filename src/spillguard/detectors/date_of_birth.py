@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from spillguard.detectors._vocabulary import column
 from spillguard.detectors.base import Example, Hit, PatternDetector, Verdict
 from spillguard.detectors.context import name_matches
 from spillguard.validators import dates
@@ -13,6 +14,14 @@ from spillguard.validators import dates
 _M = "(?:0?[1-9]|1[0-2])"
 _D = "(?:0?[1-9]|[12][0-9]|3[01])"
 _Y = "(?:19|20)[0-9]{2}"
+
+
+def _date_rows(texts: list[str | None], raw: list) -> list[int]:
+    """Rows holding a date or datetime without a text form. A column without such values
+    (every column read from text) or with a text in every cell is ruled out in C."""
+    if not column(texts, raw).holds_raw((datetime.date,)) or None not in texts:
+        return []
+    return [i for i, (t, r) in enumerate(zip(texts, raw)) if t is None and isinstance(r, datetime.date)]
 
 
 class DateOfBirthDetector(PatternDetector):
@@ -45,10 +54,10 @@ class DateOfBirthDetector(PatternDetector):
     def scan_column(self, texts, raw, ctx):
         """Also judge date/datetime cells (no text form) from their raw value."""
         hits, candidates, validated = super().scan_column(texts, raw, ctx)
-        named = bool(name_matches(ctx.path, self.field_names))
-        for i, (t, r) in enumerate(zip(texts, raw)):
-            if t is not None or not isinstance(r, datetime.date):
-                continue
+        rows = _date_rows(texts, raw)
+        named = bool(rows) and bool(name_matches(ctx.path, self.field_names))
+        for i in rows:
+            r = raw[i]
             d = r.date() if isinstance(r, datetime.datetime) else r
             candidates += 1
             if dates.is_birth_date(d):

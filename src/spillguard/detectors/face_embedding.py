@@ -14,9 +14,11 @@ import struct
 import sys
 from array import array
 
+from spillguard.detectors._biometric import BINARY
+from spillguard.detectors._vocabulary import column
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import rows_where
+from spillguard.detectors.gate import enabled, rows_where
 
 DIMS = (128, 256, 512, 1024)
 _SIZES = {w * d for d in DIMS for w in (4, 8)}
@@ -53,8 +55,15 @@ _MIN_TEXT = 2 * min(DIMS) - 1  # 128 numbers need 127 commas; base64 needs more
 
 
 def _vector_rows(texts: list[str | None], raw: list) -> list[int]:
-    """Rows ``_floats`` can accept: lists, blobs, and text long enough to hold a vector."""
-    return rows_where(texts, raw, rf"(?s)^.{{{_MIN_TEXT}}}", (list, tuple, bytes, bytearray, memoryview))
+    """Rows ``_floats`` can accept: lists, blobs, and text long enough to hold a vector.
+    A column without either (nearly every one) is ruled out by two C-level passes."""
+    kinds = (list, tuple, *BINARY)
+    col = column(texts, raw)
+    if not col.holds_raw(kinds):
+        if enabled() and col.longest() < _MIN_TEXT:
+            return []
+        kinds = ()  # rows_where need not look for them
+    return rows_where(texts, raw, rf"(?s)^.{{{_MIN_TEXT}}}", kinds)
 
 
 def _decode(b: bytes) -> list[float] | None:

@@ -6,7 +6,7 @@ Condition names stand on their own; ICD-10 codes and 健康/良好/有/无 need 
 import re
 
 from spillguard.detectors import _vocab as V
-from spillguard.detectors._vocabulary import STRONG, WEAK, Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import LETTER, STRONG, WEAK, Judgement, VocabularyDetector
 from spillguard.detectors.base import Example as E
 
 _ICD10 = re.compile(r"[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?")
@@ -30,6 +30,7 @@ class HealthDetector(VocabularyDetector):
     weak = V.HEALTH_WEAK
     # a named condition, or an ICD-10 shape ('ı' upper-cases to 'I')
     value_gate = rf"{_CONDITION.pattern}|^[a-zı]\d\d(?:\.[0-9a-zı]{{1,4}})?$"
+    value_gate_needs = (LETTER,)  # every condition and every ICD-10 code has one
 
     def classify(self, value: str) -> Judgement | None:
         key = V.norm(value)

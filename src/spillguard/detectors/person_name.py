@@ -9,7 +9,7 @@ out. In free text only after a keyword (user=, 姓名：), never NER."""
 import re
 
 from spillguard.detectors import _vocab as V
-from spillguard.detectors._vocabulary import Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import LETTER, Judgement, VocabularyDetector
 from spillguard.detectors.base import Example as E
 from spillguard.detectors.context import name_matches
 
@@ -48,8 +48,10 @@ class PersonNameDetector(VocabularyDetector):
                        "名称", "用户名", "昵称", "文件名", "主机名", "账号",
                        "hpys", "csys", "color", "colour", "颜色")  # plate/body colour: 黄色 starts with a surname
     unnamed_strong = 0.6
-    # every name shape is letters (CJK or Latin), blanks, dots, hyphens and apostrophes only
-    value_gate = r"^[\u4e00-\u9fffa-z\s·•．・‧.'\-]+$"
+    # every name shape is letters (CJK or Latin), blanks, dots, hyphens and apostrophes only,
+    # with at least one letter
+    value_gate = r"^[\u4e00-\u9fffa-z\s·•．・‧.'\-]*[\u4e00-\u9fffa-z][\u4e00-\u9fffa-z\s·•．・‧.'\-]*$"
+    value_gate_needs = (LETTER,)
     # ... and before normalisation (classify's shapes are CJK or ASCII letters, dots, blanks)
     text_value_chars = r"[\u4e00-\u9fffA-Za-z\s·•．・‧.'\-]"
     # ... and every one starts with a CJK character or a capital letter
