@@ -28,7 +28,8 @@ from hypothesis import example, given, strategies as st
 from spillguard.detectors import gate, registry
 from spillguard.detectors._biometric import MIN_ENCODED, fac_2005, fmr_2005, iir_2005, may_hold_binary, wsq
 from spillguard.detectors._vocab import norm
-from spillguard.detectors._vocabulary import BLANK, DIGIT, LETTER, Column, VocabularyDetector
+from spillguard.detectors._vocabulary import VocabularyDetector
+from spillguard.detectors.column_view import BLANK, DIGIT, LETTER, Column
 from spillguard.detectors.automaton import automaton_pattern
 from spillguard.detectors.base import to_text
 from spillguard.detectors.context import FieldContext

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pyarrow.compute as pc
 
-from spillguard.detectors._vocabulary import Column, column
+from spillguard.detectors.column_view import Column, column
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.gate import enabled

@@ -6,7 +6,8 @@ need a telling field name (住址, zz, hjdz, address …) or a keyword in text."
 
 import re
 
-from spillguard.detectors._vocabulary import BLANK, DIGIT, LETTER, Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import Judgement, VocabularyDetector
+from spillguard.detectors.column_view import BLANK, DIGIT, LETTER
 from spillguard.detectors.base import Example as E
 
 _LEVELS = (

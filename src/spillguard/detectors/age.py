@@ -5,7 +5,8 @@ keyword before the value in free text): it is a quasi-identifier."""
 
 import re
 
-from spillguard.detectors._vocabulary import DIGIT, WEAK, Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import WEAK, Judgement, VocabularyDetector
+from spillguard.detectors.column_view import DIGIT
 from spillguard.detectors.base import Example as E
 
 _AGE = re.compile(r"(\d{1,3})(?:\.0)?\s*(?:岁|周岁|years?(?: old)?|yrs?|y)?", re.I)

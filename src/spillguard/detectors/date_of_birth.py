@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from spillguard.detectors._vocabulary import column
+from spillguard.detectors.column_view import column
 from spillguard.detectors.base import Example, Hit, PatternDetector, Verdict
 from spillguard.detectors.context import name_matches
 from spillguard.validators import dates

@@ -15,7 +15,7 @@ import sys
 from array import array
 
 from spillguard.detectors._biometric import BINARY
-from spillguard.detectors._vocabulary import column
+from spillguard.detectors.column_view import column
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.gate import enabled, rows_where

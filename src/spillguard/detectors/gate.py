@@ -138,7 +138,7 @@ class Segments:
         return out
 
 
-def _other_digits(arr: pa.Array) -> bool:
+def other_digits(arr: pa.Array) -> bool:
     """Does any value hold a decimal digit the gates do not spell out (automaton.OTHER_DIGIT)?
     Such text is scanned ungated."""
     if pc.all(pc.string_is_ascii(arr)).as_py() is not False:  # ASCII (or nothing): none
@@ -210,7 +210,7 @@ class ColumnBatch:
             flat.extend(parts)
         try:
             cells = pa.array(flat, type=pa.string())
-            self.cells = None if _other_digits(cells) else cells
+            self.cells = None if other_digits(cells) else cells
         except (pa.ArrowInvalid, UnicodeEncodeError):
             self.cells = None
         if self.cells is not None:
@@ -271,7 +271,7 @@ def segments(text: str, delimiter: str) -> Segments | None:
     seg: Segments | None = None
     try:
         whole = pa.array([text], type=pa.string())
-        if not _other_digits(whole):
+        if not other_digits(whole):
             # free text: the gates asked for on earlier chunks go into the union pass
             seg = Segments(text, delimiter, _union_gates(delimiter), whole)
     except (pa.ArrowInvalid, UnicodeEncodeError):  # lone surrogates: no UTF-8 form
@@ -316,7 +316,7 @@ def marked(values: list[str | None], gate: str) -> np.ndarray:
     if arr is _MISSING:
         try:
             arr = pa.array(values, type=pa.string())
-            arr = None if _other_digits(arr) else arr
+            arr = None if other_digits(arr) else arr
         except (pa.ArrowInvalid, UnicodeEncodeError):
             arr = None
         _ARRAYS[:] = [*_ARRAYS[-1:], (values, arr)]

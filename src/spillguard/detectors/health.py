@@ -6,7 +6,8 @@ Condition names stand on their own; ICD-10 codes and 健康/良好/有/无 need 
 import re
 
 from spillguard.detectors import _vocab as V
-from spillguard.detectors._vocabulary import LETTER, STRONG, WEAK, Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import STRONG, WEAK, Judgement, VocabularyDetector
+from spillguard.detectors.column_view import LETTER
 from spillguard.detectors.base import Example as E
 
 _ICD10 = re.compile(r"[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?")

@@ -9,7 +9,8 @@ out. In free text only after a keyword (user=, 姓名：), never NER."""
 import re
 
 from spillguard.detectors import _vocab as V
-from spillguard.detectors._vocabulary import LETTER, Judgement, VocabularyDetector
+from spillguard.detectors._vocabulary import Judgement, VocabularyDetector
+from spillguard.detectors.column_view import LETTER
 from spillguard.detectors.base import Example as E
 from spillguard.detectors.context import name_matches
 
