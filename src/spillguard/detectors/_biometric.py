@@ -16,13 +16,10 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator, Sequence
 
-import numpy as np
-import pyarrow.compute as pc
-
 from spillguard.detectors.column_view import Column, column
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import enabled
+from spillguard.detectors.gate import enabled, marked_rows
 from spillguard.validators.biometric_records import MAX_BYTES, parse
 
 _WS = re.compile(r"\s+")
@@ -82,8 +79,8 @@ _MAGICS: set[bytes] = set()  # every magic asked about so far (four detectors, t
 
 
 def _blob_rows(col: Column, magics: tuple[bytes, ...]) -> Sequence[int]:
-    """Rows holding bytes or text ``_encoded_gate(magics)`` marks (as gate.rows_where
-    finds them, on the column's Arrow texts: no second conversion); every row when gating
+    """Rows holding bytes or text ``_encoded_gate(magics)`` marks (as Column.rows_where
+    finds them, on the column's Arrow texts); every row when gating
     is off. One pass of the gate of every magic asked about so far marks the rows for all
     the detectors that ask: in nearly every column none, and they are done."""
     arr = col.arrow()
@@ -93,17 +90,13 @@ def _blob_rows(col: Column, magics: tuple[bytes, ...]) -> Sequence[int]:
     union = tuple(sorted(_MAGICS))
     rows = col.memo.get(union)
     if rows is None:
-        rows = col.memo[union] = _marked(arr, _encoded_gate(union))
+        rows = col.memo[union] = marked_rows(arr, _encoded_gate(union))
     if len(rows):  # the union's gate marks a superset of this gate's rows
-        rows = rows[_marked(arr.take(rows), _encoded_gate(magics))]
+        rows = rows[marked_rows(arr.take(rows), _encoded_gate(magics))]
     rows = rows.tolist()
     if col.holds_raw(BINARY):
         rows = sorted({*rows, *(i for i, r in enumerate(col.raw) if isinstance(r, BINARY))})
     return rows
-
-
-def _marked(arr, gate: str) -> np.ndarray:
-    return np.flatnonzero(pc.fill_null(pc.match_substring_regex(arr, gate), False).to_numpy(zero_copy_only=False))
 
 
 @lru_cache(maxsize=64)

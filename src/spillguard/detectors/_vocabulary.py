@@ -30,7 +30,7 @@ from spillguard.detectors.base import ColumnDetector, ColumnStats, Hit, to_text
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.automaton import automaton_pattern
 from spillguard.detectors.column_view import VOCABULARY_WORDS, column
-from spillguard.detectors.gate import enabled, gated_finditer
+from spillguard.detectors.gate import enabled, gated_finditer, marked_rows
 
 STRONG, WEAK = 0.95, 0.7
 TEXT_STRONG, TEXT_WEAK = 0.9, 0.75
@@ -163,7 +163,7 @@ class VocabularyDetector(ColumnDetector):
             return range(len(texts))
         col = column(texts, raw)
         normed, gated = col.normed()
-        if normed is None or (gate is not None and not gated):  # as gate.marked: every row
+        if normed is None or (gate is not None and not gated):  # as Column.rows_where: every row
             return range(len(texts))
         found = []
         rows = col.word_rows() if self.vocabulary() else ()
@@ -173,8 +173,7 @@ class VocabularyDetector(ColumnDetector):
         if normed.null_count and col.holds_raw((bool, list, tuple)):  # cells() reads them
             found.append(np.flatnonzero([t is None and r is not None for t, r in zip(texts, raw)]))
         if gate is not None and all(col.holds(kind) for kind in self.value_gate_needs):
-            marked = pc.fill_null(pc.match_substring_regex(normed, gate), False)
-            found.append(np.flatnonzero(marked.to_numpy(zero_copy_only=False)))
+            found.append(marked_rows(normed, gate))
         if len(found) > 1:  # each part is sorted and without repeats
             found = [np.unique(np.concatenate(found))]
         return found[0].tolist() if found else []

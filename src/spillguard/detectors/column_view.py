@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spillguard.detectors._vocab import norm
-from spillguard.detectors.gate import other_digits
+from spillguard.detectors.gate import enabled, marked_rows, other_digits
 
 _MISS = object()
 # Kinds of ASCII character a ``value_gate`` may need (``value_gate_needs``); BLANK: where
@@ -34,6 +34,7 @@ class Column:
         self.texts, self.raw = texts, raw
         self._types: frozenset[type] | None = None
         self._arrow: Any = _MISS
+        self._gated: Any = _MISS
         self._longest: int | None = None
         self._joined: str | None = None
         self._normed: Any = _MISS
@@ -66,6 +67,27 @@ class Column:
             else:
                 self._longest = pc.max(pc.utf8_length(arr)).as_py() or 0
         return self._longest
+
+    def gated_arrow(self) -> pa.Array | None:
+        """The texts in Arrow when RE2 gates may judge them (no decimal digit they do not
+        spell out, see gate.py); None otherwise."""
+        if self._gated is _MISS:
+            arr = self.arrow()
+            self._gated = None if arr is None or other_digits(arr) else arr
+        return self._gated
+
+    def rows_where(self, gate: str | None, raw_types: tuple[type, ...] = ()) -> list[int]:
+        """Rows whose raw value is one of ``raw_types`` or whose text ``gate`` marks; every
+        row when gating is off or the texts cannot be gated."""
+        if not enabled():
+            return list(range(len(self.texts)))
+        rows: set[int] = set()
+        if raw_types and self.holds_raw(raw_types):
+            rows.update(i for i, r in enumerate(self.raw) if isinstance(r, raw_types))
+        if gate is not None:
+            arr = self.gated_arrow()
+            rows.update(range(len(self.texts)) if arr is None else marked_rows(arr, gate).tolist())
+        return sorted(rows)
 
     @property
     def joined(self) -> str:

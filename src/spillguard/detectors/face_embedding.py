@@ -18,7 +18,7 @@ from spillguard.detectors._biometric import BINARY
 from spillguard.detectors.column_view import column
 from spillguard.detectors.base import ColumnDetector, ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, name_matches
-from spillguard.detectors.gate import enabled, rows_where
+from spillguard.detectors.gate import enabled
 
 DIMS = (128, 256, 512, 1024)
 _SIZES = {w * d for d in DIMS for w in (4, 8)}
@@ -63,7 +63,7 @@ def _vector_rows(texts: list[str | None], raw: list) -> list[int]:
         if enabled() and col.longest() < _MIN_TEXT:
             return []
         kinds = ()  # rows_where need not look for them
-    return rows_where(texts, raw, rf"(?s)^.{{{_MIN_TEXT}}}", kinds)
+    return col.rows_where(rf"(?s)^.{{{_MIN_TEXT}}}", kinds)
 
 
 def _decode(b: bytes) -> list[float] | None:

@@ -35,7 +35,6 @@ import pyarrow.compute as pc
 from spillguard.detectors.automaton import automaton_pattern, ends_text, other_digit_re2
 
 SEP = "\x00"  # joins the values of a column; no pattern may match across it
-_MISSING = object()
 _ON = [True]  # off only in tests that compare gated with ungated scans
 
 
@@ -74,36 +73,25 @@ class Segments:
         # at the segments the union marked (on clean text, a few in a hundred).
         self.members, self.pre, self.pre_cells = frozenset(), None, None
         if union:
-            try:
-                any_gate = pc.match_substring_regex(cells, "|".join(f"(?:{g})" for g in union))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # too big for RE2: gate one by one
+            got = union_pass(cells, union)
+            if got is None:  # too big for RE2: gate one by one
                 return
             self.members = frozenset(union)
-            self.pre = np.flatnonzero(any_gate.to_numpy(zero_copy_only=False))
-            self.pre_cells = cells.take(pa.array(self.pre, type=pa.int64()))
+            self.pre, self.pre_cells = got
             _UNION.dense = len(self.pre) > UNION_MAX_SHARE * len(cells)
 
     def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
         if gate in self.members:
-            return self.pre[np.flatnonzero(pc.match_substring_regex(self.pre_cells, gate).to_numpy(zero_copy_only=False))]
+            return self.pre[marked_rows(self.pre_cells, gate)]
         pre = self._family_pass(family) if gate in family else None
         if pre is not None:
-            return pre[0][np.flatnonzero(pc.match_substring_regex(pre[1], gate).to_numpy(zero_copy_only=False))]
-        return np.flatnonzero(pc.match_substring_regex(self.cells, gate).to_numpy(zero_copy_only=False))
+            return pre[0][marked_rows(pre[1], gate)]
+        return marked_rows(self.cells, gate)
 
     def _family_pass(self, family: tuple[str, ...]) -> tuple[np.ndarray, pa.Array] | None:
-        """The segments marked by one pass of the union of ``family``'s gates, and those
-        segments' cells (once per cut; None: the union is too big for RE2)."""
+        """``union_pass`` of ``family``'s gates, once per cut."""
         if family not in self._families:
-            got = None
-            try:
-                any_gate = pc.match_substring_regex(self.cells, "|".join(f"(?:{g})" for g in family))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                pass
-            else:
-                marked = np.flatnonzero(any_gate.to_numpy(zero_copy_only=False))
-                got = (marked, self.cells.take(pa.array(marked, type=pa.int64())))
-            self._families[family] = got
+            self._families[family] = union_pass(self.cells, family)
         return self._families[family]
 
     def windows(self, gate: str, reach: int = 0, family: tuple[str, ...] = ()) -> list[tuple[int, int]]:
@@ -136,6 +124,21 @@ class Segments:
             out = [(int(s), min(n, int(e))) for s, e in zip(self.starts[firsts], self.starts[lasts + 1])]
         self._windows[(gate, reach)] = out
         return out
+
+
+def marked_rows(arr: pa.Array, gate: str) -> np.ndarray:
+    """Indices of the values of ``arr`` (null: never) in which ``gate`` finds a match."""
+    return np.flatnonzero(pc.fill_null(pc.match_substring_regex(arr, gate), False).to_numpy(zero_copy_only=False))
+
+
+def union_pass(cells: pa.Array, gates: tuple[str, ...]) -> tuple[np.ndarray, pa.Array] | None:
+    """The cells one pass of the union of ``gates`` marks, and those cells (each member
+    gate then looks only at them); None when the union is too big for RE2."""
+    try:
+        marked = marked_rows(cells, "|".join(f"(?:{g})" for g in gates))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return marked, cells.take(pa.array(marked, type=pa.int64()))
 
 
 def other_digits(arr: pa.Array) -> bool:
@@ -301,40 +304,3 @@ def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str |
     """``rx.finditer(text)``, restricted to the segments its gate marks."""
     for pos, end in windows(text, rx, delimiter, gate, reach, family):
         yield from rx.finditer(text, pos, end)
-
-
-# (values, Arrow array) of the last two lists asked about: the detectors of one column
-# alternate between its texts and its normalised texts, and share both conversions
-_ARRAYS: list[tuple[list, pa.Array | None]] = []
-
-
-def marked(values: list[str | None], gate: str) -> np.ndarray:
-    """Indices of the values (None: never) in which ``gate`` finds a match."""
-    if not _ON[0]:
-        return np.arange(len(values))
-    arr = next((a for v, a in _ARRAYS if v is values), _MISSING)
-    if arr is _MISSING:
-        try:
-            arr = pa.array(values, type=pa.string())
-            arr = None if other_digits(arr) else arr
-        except (pa.ArrowInvalid, UnicodeEncodeError):
-            arr = None
-        _ARRAYS[:] = [*_ARRAYS[-1:], (values, arr)]
-    if arr is None:
-        return np.arange(len(values))  # no UTF-8 form: let the detector look at every value
-    hits = pc.fill_null(pc.match_substring_regex(arr, gate), False)
-    return np.flatnonzero(hits.to_numpy(zero_copy_only=False))
-
-
-def rows_where(texts: list[str | None], raw: list, gate: str | None, raw_types: tuple[type, ...] = ()) -> list[int]:
-    """Rows whose raw value is one of ``raw_types`` or whose text ``gate`` marks; every row
-    when gating is off."""
-    if not _ON[0]:
-        return list(range(len(texts)))
-    rows: set[int] = set()
-    if raw_types and any(issubclass(t, raw_types) for t in set(map(type, raw))):
-        rows.update(i for i, r in enumerate(raw) if isinstance(r, raw_types))
-    if gate is not None:
-        rows.update(marked(texts, gate).tolist())
-    return sorted(rows)
-

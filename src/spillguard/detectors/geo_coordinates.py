@@ -11,7 +11,8 @@ from spillguard.detectors._vocabulary import VocabularyDetector
 from spillguard.detectors.base import ColumnStats, Example as E, Hit
 from spillguard.detectors.context import FieldContext, tokens
 from spillguard.detectors.automaton import automaton_pattern
-from spillguard.detectors.gate import gated_finditer, rows_where
+from spillguard.detectors.column_view import column
+from spillguard.detectors.gate import gated_finditer
 
 _N = r"-?\d{1,3}\.\d{3,}"
 _PAIR = re.compile(rf"\(?\s*({_N})\s*[,，\s]\s*({_N})\s*\)?|POINT\s*\(\s*({_N})\s+({_N})\s*\)", re.I)
@@ -75,7 +76,7 @@ class GeoCoordinatesDetector(VocabularyDetector):
         named, half_ = self.field_name(ctx) is not None, half(ctx.path, ctx.siblings)
         hits, candidates = [], 0
         pairs = automaton_pattern(_PAIR.pattern, _PAIR.flags)
-        for i in range(len(texts)) if half_ else rows_where(texts, raw, pairs, (list, tuple)):
+        for i in range(len(texts)) if half_ else column(texts, raw).rows_where(pairs, (list, tuple)):
             t, r = texts[i], raw[i]
             j = self._judge(t, r, named, half_)
             candidates += j is not None
