@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Iterable, Iterator
 
 from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.automaton import literal_gate
+from spillguard.detectors.consumes import can_consume
 from spillguard.detectors.gate import SEP, current_batch, join_cells, windows  # noqa: F401 (SEP re-exported)
 
 _UNSEEN = object()
@@ -189,7 +190,7 @@ class PatternDetector(Detector):
         column is cut at SEP (cells), free text at line breaks. ``keyed``: only matches
         that can have a text keyword before them (lines with a keyword, and those right
         after). The windows' finditer iterators are chained in C: no Python frame per
-        match unless the text holds a SEP to check for."""
+        match unless the text holds a SEP and the pattern could take one in."""
         rx = self.regex()
         delimiter = SEP if _JOINED[1] is text else "\n"
         if keyed:
@@ -197,7 +198,7 @@ class PatternDetector(Detector):
         else:
             spans = windows(text, rx, delimiter, self.gate)
         found = chain.from_iterable(rx.finditer(text, pos, end) for pos, end in spans)
-        if delimiter == SEP or _holds_sep(text):
+        if (delimiter == SEP or _holds_sep(text)) and can_consume(rx.pattern, rx.flags, SEP):
             return (m for m in found if SEP not in m.group(0))
         return found
 
