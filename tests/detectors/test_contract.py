@@ -51,3 +51,23 @@ def test_when_positive_example_is_scanned_then_its_entity_is_found(det, ex):
 @pytest.mark.parametrize("det,ex", list(_cases("neg")))
 def test_when_negative_example_is_scanned_then_its_entity_is_not_found(det, ex):
     assert det.entity not in _found(det, ex)
+
+
+def test_hits_and_verdicts_stay_frozen_values_with_their_own_init():
+    """Hit and Verdict set their fields in one step (base.py), and are still what the
+    dataclass made them: frozen, compared and hashed by value, copied by replace()."""
+    import dataclasses
+
+    from spillguard.detectors.base import Hit, Verdict
+
+    hit = Hit(3, 1, 5, "v", 0.9, "r")
+    assert (hit.row, hit.start, hit.end, hit.value, hit.score, hit.reason, hit.entity) == (3, 1, 5, "v", 0.9, "r", "")
+    assert hit == Hit(3, 1, 5, "v", 0.9, "r", "") and hash(hit) == hash(Hit(3, 1, 5, "v", 0.9, "r"))
+    assert hit != Hit(3, 1, 5, "v", 0.9, "r", "PHONE_NUMBER")
+    assert dataclasses.replace(hit, score=0.5) == Hit(3, 1, 5, "v", 0.5, "r")
+    assert Hit(row=1, start=0, end=1, value="x", score=1.0, reason="k", entity="E").entity == "E"
+    verdict = Verdict("v", 0.8, "why")
+    assert dataclasses.astuple(verdict) == ("v", 0.8, "why") and verdict == Verdict("v", 0.8, "why")
+    for obj, name in ((hit, "score"), (verdict, "value")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, name, 0)
