@@ -145,39 +145,71 @@ def test_a_floor_only_leaves_out_hits_below_it(det):
         assert kept == [h for h in det.scan_text(doc) if h.score >= floor]
 
 
-def test_the_union_pass_learnt_from_earlier_chunks_changes_nothing(monkeypatch):
-    """Free text: gates asked for on earlier chunks run first as one union pass; each
-    gate then looks only at the lines the union marked."""
+@pytest.fixture
+def fresh_shares(monkeypatch):
+    """No gate learnt yet: the union passes start from nothing."""
     monkeypatch.setattr(gate, "_TEXT_GATES", set())
-    monkeypatch.setattr(gate, "_UNION", gate._UnionState())
+    monkeypatch.setattr(gate, "_CELL_GATES", set())
+    monkeypatch.setattr(gate, "SHARES", gate._Shares())
+
+
+def test_the_union_pass_learnt_from_earlier_chunks_changes_nothing(fresh_shares):
+    """Free text: the sparse gates asked for on earlier chunks run first as one union
+    pass; each then looks only at the lines the union marked."""
     doc = _document(5)
     batch = [Batch(text=doc, records=doc.count("\n"))]
     first = _findings(batch, "text")
     assert gate._TEXT_GATES  # learnt
     seg = gate.segments(doc + " ", "\n")  # a new chunk: cut with the union
-    assert seg is not None and seg.members == frozenset(gate._TEXT_GATES) and 0 < len(seg.pre) < len(seg.starts) - 1
+    sparse = gate.SHARES.sparse(gate._TEXT, gate._TEXT_GATES)
+    assert len(sparse) > 1 and seg is not None and seg.members == frozenset(sparse)
+    assert 0 < len(seg.pre) < len(seg.starts) - 1
     second = _findings([Batch(text=doc + " ", records=doc.count("\n"))], "text")
     with gate.disabled():
         ungated = _findings(batch, "text")
     assert first == second == ungated
 
 
-def test_dense_text_rests_the_union_pass_and_finds_the_same(monkeypatch):
-    """Where the union marks most lines (PII-dense text) it only costs time: the next
-    UNION_REST chunks are cut without it, then it is tried again."""
-    monkeypatch.setattr(gate, "_TEXT_GATES", set())
-    monkeypatch.setattr(gate, "_UNION", gate._UnionState())
+def test_on_dense_text_only_the_sparse_gates_join_the_union(fresh_shares):
+    """Where a gate marks many lines (card numbers in PII-dense text) it passes alone: in
+    the union it would make the union mark most lines. Findings do not change."""
     dense = "\n".join(_example_texts() * 6) + "\n"
     batch = [Batch(text=dense, records=dense.count("\n"))]
-    first = _findings(batch, "text")  # learns the gates
+    first = _findings(batch, "text")  # learns the gates and their shares
+    shares = {g: gate.SHARES.last[(gate._TEXT, g)] for g in gate._TEXT_GATES}
+    dense_gates = {g for g, share in shares.items() if share > gate.SPARSE_SHARE}
+    assert dense_gates and len(dense_gates) < len(shares) - 1
     seg = gate.segments(dense + " ", "\n")
-    assert seg.members and len(seg.pre) > gate.UNION_MAX_SHARE * (len(seg.starts) - 1) and gate._UNION.dense
-    rested = [gate.segments(dense + " " * (2 + i), "\n") for i in range(gate.UNION_REST)]
-    assert all(not s.members for s in rested)
-    assert gate.segments(dense + " " * 99, "\n").members  # tried again
-    second = _findings([Batch(text=dense + "  ", records=dense.count("\n"))], "text")  # cut without the union
+    assert seg.members == frozenset(shares) - dense_gates
+    second = _findings([Batch(text=dense + " ", records=dense.count("\n"))], "text")
     with gate.disabled():
         assert first == second == _findings(batch, "text")
+
+
+def test_column_batches_pass_their_sparse_gates_as_one_union(fresh_shares):
+    """Column batches learn their gates' shares too: from the second batch on, the sparse
+    ones pass as one union first. Findings equal the ungated scan's."""
+    rng = random.Random(11)
+    pool = _example_texts()
+    columns = {f"c{i}": [rng.choice(pool + [None, "ok", "2024-01-02"]) for _ in range(400)] for i in range(6)}
+    columns["quiet"] = [f"row {i}" for i in range(400)]
+    batches = [Batch(columns, records=400), Batch({k: v[::-1] for k, v in columns.items()}, records=400)]
+    unions = []
+    real = gate.ColumnBatch._pass
+
+    def spy(self, g):
+        got = real(self, g)
+        unions.append(self._union)
+        return got
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gate.ColumnBatch, "_pass", spy)
+        gated = _findings(batches, "records")
+    members, pre = unions[-1]
+    assert len(members) > 1 and pre is not None and 0 < len(pre[0]) < 7 * 400
+    assert not unions[0][0]  # the first batch knew no shares yet
+    with gate.disabled():
+        assert gated == _findings(batches, "records")
 
 
 def test_a_pattern_anchored_at_the_end_of_text_is_never_windowed():

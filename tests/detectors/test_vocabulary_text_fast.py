@@ -121,9 +121,9 @@ def _document(seed: int) -> str:
 
 @pytest.fixture
 def no_union(monkeypatch):
-    """No union pass of all the text gates: the keyword gates go by their own union."""
+    """No union pass of the sparse text gates: the keyword gates go by their own union."""
     monkeypatch.setattr(gate, "_TEXT_GATES", set())
-    monkeypatch.setattr(gate, "_UNION", gate._UnionState())
+    monkeypatch.setattr(gate, "SHARES", gate._Shares())
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -12,10 +12,12 @@ finds what an ungated scan finds, except a candidate that spans a segment bounda
 line break in free text, which no pattern here needs; the passport MRZ, whose zone spans
 lines, brings a gate of its own that marks each of its lines).
 
-Gates that each mark few lines even in PII-dense text (the vocabulary detectors' keyword
-gates) can be asked for as a ``family``: one pass of the family's union, then each
-member gate only over the lines it marked. (The union of all free-text gates, see
-UNION_MAX_SHARE, marks most lines of such text and rests there.)
+Gates that marked few segments on the last chunk or batch (SPARSE_SHARE; learnt per
+gate as a scan goes) pass first as one union, and each of them then only over the
+segments the union marked: one RE2 pass instead of one per gate. Gates that each mark
+few lines even in PII-dense text (the vocabulary detectors' keyword gates) can also be
+asked for as a ``family``: one pass of the family's union, then each member gate only
+over the lines it marked.
 
 tests/detectors/test_gate.py checks the superset property per detector and compares
 gated with ungated scans on mixed documents, columns and the bundled samples;
@@ -78,15 +80,14 @@ class Segments:
                 return
             self.members = frozenset(union)
             self.pre, self.pre_cells = got
-            _UNION.dense = len(self.pre) > UNION_MAX_SHARE * len(cells)
 
     def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
-        if gate in self.members:
-            return self.pre[marked_rows(self.pre_cells, gate)]
-        pre = self._family_pass(family) if gate in family else None
-        if pre is not None:
-            return pre[0][marked_rows(pre[1], gate)]
-        return marked_rows(self.cells, gate)
+        pre = (self.pre, self.pre_cells) if gate in self.members else None
+        if pre is None and gate in family:
+            pre = self._family_pass(family)
+        marked = marked_rows(self.cells, gate) if pre is None else pre[0][marked_rows(pre[1], gate)]
+        SHARES.learn(_TEXT, gate, len(marked), len(self.cells))
+        return marked
 
     def _family_pass(self, family: tuple[str, ...]) -> tuple[np.ndarray, pa.Array] | None:
         """``union_pass`` of ``family``'s gates, once per cut."""
@@ -151,21 +152,34 @@ def other_digits(arr: pa.Array) -> bool:
 
 _LAST: list = [None, None, None]  # (text, delimiter, Segments): detectors share one cut
 _TEXT_GATES: set[str] = set()  # gates asked for on free text in this process (a few dozen)
+_CELL_GATES: set[str] = set()  # and on column batches
 MAX_UNION = 64
-# The union pass pays off on sparse text (a few lines in a hundred hold a candidate). On
-# dense text it marks nearly every line and costs as much as all member gates together
-# (a big alternation leaves RE2's DFA): after a chunk where it marked more than this
-# share of the lines, the next UNION_REST chunks go without it, then it is tried again.
-UNION_MAX_SHARE = 0.25
-UNION_REST = 15
+# A gate whose last pass marked at most this share of the segments (lines, cells) is
+# sparse: the sparse gates pass first as one union (one RE2 pass for all of them), each
+# then only over the segments the union marked. A dense gate (card numbers mark half the
+# lines of PII-dense text) passes alone: in the union it would make it mark most lines,
+# and a big alternation leaves RE2's DFA, so the union would cost more than it saves.
+SPARSE_SHARE = 0.05
+_TEXT, _CELLS = "text", "cells"
 
 
-class _UnionState:
-    dense = False  # the last union pass marked most lines
-    resting = 0  # chunks left to cut without the union
+class _Shares:
+    """The share of segments each gate's last pass marked, per kind of segment (lines of
+    free text, cells of a column batch), learnt as a scan goes."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, str], float] = {}
+
+    def learn(self, kind: str, gate: str, marked: int, total: int) -> None:
+        if total:
+            self.last[(kind, gate)] = marked / total
+
+    def sparse(self, kind: str, gates) -> tuple[str, ...]:
+        """Of ``gates``, those known to be sparse (a gate not seen yet is not)."""
+        return tuple(sorted(g for g in gates if self.last.get((kind, g), 1.0) <= SPARSE_SHARE))
 
 
-_UNION = _UnionState()
+SHARES = _Shares()
 
 
 def join_cells(texts: list[str | None]) -> tuple[str, list[int], list[str]]:
@@ -204,6 +218,7 @@ class ColumnBatch:
         self._joined: dict[int, tuple[list, str, list[int]]] = {}  # id(texts) -> (texts, joined, starts)
         self._views: dict[int, tuple[str, _ColumnSegments]] = {}  # id(joined) -> (joined, view)
         self._marks: dict[str, np.ndarray] = {}
+        self._union: tuple[frozenset[str], tuple[np.ndarray, pa.Array] | None] | None = None
         flat: list[str] = []
         spans = []
         for texts in columns:
@@ -231,9 +246,25 @@ class ColumnBatch:
     def marks(self, gate: str) -> np.ndarray:
         got = self._marks.get(gate)
         if got is None:
-            got = self._marks[gate] = pc.fill_null(pc.match_substring_regex(self.cells, gate), False).to_numpy(
-                zero_copy_only=False)
+            got = self._marks[gate] = self._pass(gate)
+            SHARES.learn(_CELLS, gate, int(np.count_nonzero(got)), len(got))
         return got
+
+    def _pass(self, gate: str) -> np.ndarray:
+        """The cells ``gate`` marks, as a mask: a sparse gate only looks at the cells the
+        sparse gates' union marked (one union pass per batch, made when first needed)."""
+        if len(_CELL_GATES) < MAX_UNION:
+            _CELL_GATES.add(gate)
+        if self._union is None:
+            gates = SHARES.sparse(_CELLS, _CELL_GATES)
+            self._union = (frozenset(gates), union_pass(self.cells, gates) if len(gates) > 1 else None)
+        members, pre = self._union
+        mask = np.zeros(len(self.cells), dtype=bool)
+        if gate in members and pre is not None:
+            mask[pre[0][marked_rows(pre[1], gate)]] = True
+        else:
+            mask[marked_rows(self.cells, gate)] = True
+        return mask
 
 
 _BATCH: list[ColumnBatch | None] = [None]  # the column batch being scanned (columns.scan_batch)
@@ -254,14 +285,7 @@ def column_batch(columns: list[list[str | None]]) -> Iterator[ColumnBatch]:
 
 
 def _union_gates(delimiter: str) -> tuple[str, ...]:
-    if delimiter != "\n":
-        return ()
-    if _UNION.dense:
-        _UNION.dense, _UNION.resting = False, UNION_REST
-    if _UNION.resting:
-        _UNION.resting -= 1
-        return ()
-    return tuple(sorted(_TEXT_GATES))
+    return SHARES.sparse(_TEXT, _TEXT_GATES) if delimiter == "\n" else ()
 
 
 def segments(text: str, delimiter: str) -> Segments | None:
