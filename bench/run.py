@@ -48,6 +48,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus as corpus_mod  # noqa: E402
 import evaluate as ev  # noqa: E402
+import own_corpus  # noqa: E402
 
 FORMATS = ("text", "logs", "csv", "jsonl", "parquet")
 PEER_FORMATS = ("text", "logs", "csv", "jsonl")
@@ -441,6 +442,8 @@ HEADER = ("tool", "corpus", "MB measured", "MB/s", "records/s", "peak RSS MiB", 
 def table_rows(rows: list[dict]) -> list[tuple[str, ...]]:
     out = []
     order = {f: i for i, f in enumerate(ROW_FORMATS)}
+    for r in rows:  # files of your own (--corpus): in the order measured, after the formats
+        order.setdefault(r["format"], len(order))
     tool_order = {t: i for i, t in enumerate(TOOLS)}
     for r in sorted(rows, key=lambda r: (order[r["format"]], tool_order[r["tool"]])):
         if r["na"]:
@@ -540,6 +543,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true",
                     help="also cProfile spillguard on each format's slice (.bench/profile-*.txt)")
     ap.add_argument("--seed", default=corpus_mod.SEED)
+    ap.add_argument("--corpus", type=Path, nargs="+", metavar="PATH",
+                    help="measure files of your own (files, or directories of files) instead of the generated "
+                         "corpus: speed and counts, no recall/precision (see bench/own_corpus.py)")
     args = ap.parse_args(argv)
     only = {t.strip() for t in args.only.split(",") if t.strip()}
     unknown = only - set(TOOLS) - set(ROW_FORMATS)
@@ -547,11 +553,21 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--only: unknown {', '.join(sorted(unknown))}")
     args.only_tools = only & set(TOOLS)
     args.only_formats = only & set(FORMATS)
+    if args.corpus and args.out_dir == REPO / ".bench":
+        args.out_dir = REPO / ".bench" / "own"  # the generated corpus's results stay as they are
     args.out_dir = args.out_dir.resolve()
     if args.peers and not args.peer_python.exists():
         ap.error(f"no peer venv at {args.peer_python}: run `make bench` (it creates .bench/venv-peers) or "
                  "pass --no-peers")
     command = os.environ.get("BENCH_CMD") or "python bench/run.py " + " ".join(map(shlex.quote, sys.argv[1:]))
+    if args.corpus:
+        if args.profile:
+            ap.error("--profile writes slices of the input to disk: not with --corpus (your data stays where it is)")
+        try:
+            files = own_corpus.inputs(args.corpus)
+        except (OSError, ValueError) as e:
+            ap.error(str(e))
+        return _own(args, files, command)
 
     b = Bench(args)
     t0 = time.perf_counter()
@@ -597,6 +613,40 @@ def main(argv: list[str] | None = None) -> int:
         print(x)
     for fmt, t in pe.items():
         print(f"\nPer entity on the {fmt} slice (first {args.max_peer_mb:g} MB), recall / precision:\n{t}")
+    b.say(f"done in {time.perf_counter() - t0:.0f} s; {args.out_dir / 'results.md'}")
+    return 0
+
+
+def _own(args, files: list[Path], command: str) -> int:
+    """The run on files of your own (``--corpus``): bench/own_corpus.py."""
+    b = Bench(args)
+    t0 = time.perf_counter()
+    patterns = args.out_dir / "patterns.json"
+    subprocess.run([b.py, str(HERE / "patterns.py"), "--out", str(patterns)], check=True, cwd=REPO)
+    own_corpus.run(b, files, patterns, measure, _json_line)
+    mach = machine(b.py)
+    foot = [
+        f"Machine: {mach['cpu']}, {mach['cores']} cores, {mach['memory']}; {mach['os']}; "
+        f"Python {mach['python']}; {mach['date']}; spillguard {mach['spillguard_commit']}.",
+        f"Command: `{command}`",
+        "Corpus of your own: " + ", ".join(f"{f.name} ({own_corpus.kind(f)}, {f.stat().st_size / 1e6:.1f} MB)"
+                                            for f in files) + ". No planted list, so no recall or precision.",
+        f"Peers on the first {args.max_peer_mb:g} MB of each text, CSV and JSON Lines file, one record per call; "
+        f"floors on the first {own_corpus.FLOOR_MAX_BYTES >> 20} MiB; spillguard on the whole files. On free "
+        "text, 'agree' = share of a peer's predictions overlapping a span spillguard's detectors found (same "
+        "entity, same line), 'cover' = share of spillguard's spans the peer also found, on the entity types both "
+        "cover. No values were written: predictions are spans and types only.",
+    ]
+    plain = plain_table(b.rows)
+    (args.out_dir / "results.md").write_text(markdown_table(b.rows) + "\n\n" + "\n".join(f"- {x}" for x in foot) + "\n")
+    (args.out_dir / "results.json").write_text(json.dumps(
+        {"machine": mach, "command": command, "corpus": [str(f) for f in files], "rows": b.rows,
+         "details": b.details, "total_s": round(time.perf_counter() - t0, 1)}, indent=1, ensure_ascii=False,
+        default=str))
+    print(plain)
+    print()
+    for x in foot:
+        print(x)
     b.say(f"done in {time.perf_counter() - t0:.0f} s; {args.out_dir / 'results.md'}")
     return 0
 

@@ -11,7 +11,8 @@ overlaps resolved by ``spillguard.scanning.overlap.resolve`` (the surer one wins
 No tallies, distinct counts or reports: this is also the "detectors only" row.
 
 Writes ``record  start  end  type  text`` (record = line, offsets in characters within
-the line) and prints one JSON line of timings, like the peer adapters.
+the line; ``--no-values``: the text column left empty, for a corpus of real data) and
+prints one JSON line of timings, like the peer adapters.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ def _chunks(path: str, max_bytes: int, size: int):
     """~``size``-character chunks ending after a newline, streamed (memory stays at a
     few chunks, as in the engine); with ``max_bytes`` the first that many bytes."""
     if max_bytes > 0:
-        text = _common.read_slice(path, max_bytes).decode("utf-8")
+        text = _common.read_slice(path, max_bytes).decode("utf-8", "replace")
         pieces = iter([text])
     else:
-        f = open(path, encoding="utf-8", newline="")
+        f = open(path, encoding="utf-8", errors="replace", newline="")
         pieces = iter(lambda: f.read(size), "")
     pending = ""
     for piece in pieces:
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--input", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--max-bytes", type=int, default=0)
+    ap.add_argument("--no-values", action="store_true", help="write spans and types, never the matched text")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -83,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             for hit, det in kept:
                 k = bisect.bisect_left(newlines, hit.start)  # line within the chunk
                 line_start = newlines[k - 1] + 1 if k else 0
+                shown = "" if args.no_values else chunk[hit.start:hit.end]
                 f_out.write(f"{line_base + k}\t{hit.start - line_start}\t{hit.end - line_start}\t"
-                           f"{det.entity}\t{chunk[hit.start:hit.end]}\n")
+                           f"{det.entity}\t{shown}\n")
         line_base += chunk.count("\n")
     f_out.close()
     scan_s = time.perf_counter() - t1
