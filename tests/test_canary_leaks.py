@@ -1,7 +1,8 @@
 """Raw values never reach stdout, stderr, logs, temp files or reports.
 
 Known synthetic canaries are planted in every supported format (and in broken inputs
-that take the error paths); spillguard runs with every output format and --verbose in a
+that take the error paths, and in the names of files, zip members, JSON keys and CSV
+columns); spillguard runs with every output format and --verbose in a
 private TMPDIR and HOME; then every byte it wrote is searched for each canary in raw,
 separator-free, upper/lower case, base64, hex and unsalted-hash forms.
 """
@@ -80,6 +81,13 @@ def _plant(d: Path) -> None:
         wb.save(d / "roll.xlsx")
     except ImportError:
         pass
+    # names: stores name files, keys, members and columns after the people in them
+    compact_phone = c["phone"].replace("-", "")
+    (d / f"guest_{c['id']}_{compact_phone}.csv").write_text(f"note,mobile\nhello,{c['phone']}\n", encoding="utf-8")
+    (d / "by_phone.json").write_text(json.dumps({compact_phone: {"sfzh": c["id"], "card_no": c["card"]}}))
+    (d / "by_mail.csv").write_text(f"{c['email']},sfzh\nx,{c['id']}\n", encoding="utf-8")
+    with zipfile.ZipFile(d / "members.zip", "w") as z:
+        z.writestr(f"exports/{c['iban']}/{c['mac'].replace(':', '-')}.csv", "sfzh\n" + c["id"] + "\n")
     # error paths: parsers quote their input in exception messages
     (d / "broken.json").write_text('{"sfzh": "' + c["id"] + '", "x": [1, 2,, }', encoding="utf-8")
     (d / "bad_utf8.csv").write_bytes(b"sfzh,note\n" + c["id"].encode() + b",\xff\xfe\xfa" + c["free"].encode() + b"\n")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from spillguard.models import Coverage
+from spillguard.redaction import mask_identifiers
 
 
 @contextmanager
@@ -24,7 +25,7 @@ def live_progress(enabled: bool) -> Iterator[object | None]:
         state = {"done": 0, "records": 0}
 
         def on_event(event: str, row: Coverage) -> None:
-            where = (row.path or row.target) + (f" [{row.container}]" if row.container else "")
+            where = mask_identifiers((row.path or row.target) + (f" [{row.container}]" if row.container else ""))
             records = state["records"]
             if event == "done":
                 state["done"] += 1

@@ -19,10 +19,12 @@ from spillguard.credentials import parse_target
 from spillguard.exposure import checks_for
 from spillguard.exposure.base import CheckContext, run_check
 from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetResult
+from spillguard.redaction import redact_result
 from spillguard.analysis import people as people_module
 from spillguard.analysis.people import PeopleTally
 from spillguard.scanning.assess import assess
 from spillguard.scanning.container import ContainerRun, ContainerSummary
+from spillguard.scanning.names import NameScan
 from spillguard.settings import Settings
 from spillguard.sources import mask_credentials, source_for
 
@@ -59,9 +61,11 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
             targets.append(result)
             continue
         source = cls(target, settings, display)
+        names = NameScan(display, detectors, keyed, settings.min_confidence)
         try:
             for cs in source.containers():
                 coverage.append(cs.coverage)
+                names.add(cs.coverage)
                 if progress:
                     progress("start", cs.coverage)
                 on_batch = (lambda row: progress("batch", row)) if progress else None
@@ -80,13 +84,19 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
             log.warning("target %s: %s", display, result.reason)
         finally:
             source.close()
+        named = names.summary()  # identifiers in the names listed, read or not
+        if named is not None:
+            findings.extend(named.findings)
+            people.add(named.people)
+            summaries.append(named.without_people())
         if result.status == "complete":
             rows = coverage[rows_before:]
             if any(r.status in ("partial", "error") for r in rows):
                 result.status, result.reason = "partial", "incomplete_containers"
         targets.append(result)
     traces, blocks, risk = assess(summaries, reach, people)
-    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, blocks, risk)
+    result = ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, blocks, risk)
+    return redact_result(result)  # identifiers in names: masked (redaction.py)
 
 
 def run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:

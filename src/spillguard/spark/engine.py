@@ -38,9 +38,11 @@ from spillguard.detectors import registry as detector_registry
 from spillguard.errors import ConfigError, safe_reason
 from spillguard.keys import Keyed, load_key
 from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetResult
+from spillguard.redaction import redact_result
 from spillguard.scanning.assess import assess
 from spillguard.scanning.container import ContainerRun, ContainerSummary
 from spillguard.scanning.engine import DEMOGRAPHICS, log_row, utc_now, run_checks
+from spillguard.scanning.names import NameScan
 from spillguard.settings import Settings
 from spillguard.sources import mask_credentials, source_for
 from spillguard.sources.base import ContainerScan
@@ -166,6 +168,7 @@ def run(
     next_unit = 0
     for result, spec, items in zip(targets, specs, listings):
         rows_before = len(coverage)
+        names = NameScan(spec.display, detectors, keyed, settings.min_confidence)
         for item in items:
             if isinstance(item, ContainerScan):  # decided by the walk: no data to read
                 container = ContainerRun(item, settings, detectors, keyed)
@@ -177,6 +180,7 @@ def run(
             shown = not isinstance(item, ContainerScan) and next_unit - 1 in reporter.reported
             for s in parts:
                 coverage.append(s.row)
+                names.add(s.row)
                 findings.extend(s.findings)
                 people.add(s.people)
                 summaries.append(s.without_people())
@@ -184,11 +188,17 @@ def run(
                     progress("start", s.row)
                     progress("done", s.row)
                 log_row(s.row)
+        named = names.summary()  # identifiers in the names listed, read or not
+        if named is not None:
+            findings.extend(named.findings)
+            people.add(named.people)
+            summaries.append(named.without_people())
         if result.status == "complete":
             if any(r.status in ("partial", "error") for r in coverage[rows_before:]):
                 result.status, result.reason = "partial", "incomplete_containers"
     traces, blocks, risk = assess(summaries, reach, people)
-    return ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, blocks, risk)
+    result = ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, blocks, risk)
+    return redact_result(result)  # identifiers in names: masked (redaction.py)
 
 
 def _lost(spec: TargetSpec, item: Listed) -> ContainerSummary:

@@ -1,0 +1,106 @@
+"""Identifiers in names: what the names of a target's files, archive members, tables,
+collections and keys give away by themselves.
+
+Stores name things after the people in them (face photos saved as
+``faces/11010519491231002X.jpg``, Redis keys ``session:13800138000``), and a listing of
+names is often readable where the contents are not (a bucket that lists, a share that
+shows its folders). So each container's name is read as a line of free text, with the
+detectors' text path (keywords in the name count, as in any text, but never those of
+another name), and the names of a target make one pseudo-container, ``(names)``: its
+findings (how many names hold each entity, how many distinct values, masked samples)
+and its identifiers go into the people estimate and the risk ratings like any
+container's. Names are read once (a file with several tables gives its path once);
+memory stays at one chunk of names.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from spillguard.analysis.people import IDENTIFIER_ENTITIES, ContainerPeople, Demographics
+from spillguard.detectors.base import Detector
+from spillguard.entities import entity as entity_meta
+from spillguard.keys import Keyed
+from spillguard.models import Batch, Coverage, Finding
+from spillguard.scanning.container import ContainerSummary
+from spillguard.scanning.distinct import DistinctCounter
+from spillguard.scanning.text import CONTEXT, TextScanner
+from spillguard.severity import severity
+
+NAMES = "(names)"  # the pseudo-container of a target's names
+CHUNK_CHARS = 1 << 18  # names read per detector pass
+# between two names: longer than any keyword window (48) and ended by line breaks (where
+# vocabulary values stop), of a character no detector takes in, so no name lends a
+# keyword to the next one
+GAP = "\n" + "\x00" * 64 + "\n"
+
+
+class NameScan:
+    """The names of one target's containers, as they are listed."""
+
+    def __init__(self, target: str, detectors: Sequence[Detector], keyed: Keyed, min_confidence: float):
+        self.target, self.keyed, self.min_confidence = target, keyed, min_confidence
+        self.demographics = Demographics()
+        self.text = TextScanner(detectors, keyed, min_confidence, self.demographics.add)
+        self.names = 0
+        self._pending: list[str] = []
+        self._size = 0
+        self._offset = 0
+        self._last: tuple[str | None, str | None] = (None, None)
+
+    def add(self, row: Coverage) -> None:
+        """The names of one coverage row: its path (once for consecutive rows of one
+        file) and its container (table, sheet, collection, key)."""
+        path, container = row.path, row.container
+        if path and path != self._last[0]:
+            self._name(path)
+        if container and (path, container) != self._last:
+            self._name(container)
+        self._last = (path, container)
+
+    def _name(self, name: str) -> None:
+        line = name.replace("\n", " ").replace("\r", " ").replace("\x00", " ")
+        self._pending.append(line)
+        self._size += len(line) + len(GAP)
+        self.names += 1
+        if self._size >= CHUNK_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        chunk = GAP.join(self._pending) + "\n"
+        # each chunk far from the last one: no chunk looks back on another's names
+        self.text.scan(Batch(text=chunk, records=len(self._pending), text_offset=self._offset))
+        self._offset += len(chunk) + CONTEXT + 1
+        self._pending, self._size = [], 0
+
+    def summary(self) -> ContainerSummary | None:
+        """The (names) pseudo-container, when its names hold anything: one finding per
+        entity (the surest detector's), and its identifiers for the people estimate."""
+        self._flush()
+        row = Coverage(self.target, None, NAMES, records=self.names)
+        best: dict[str, tuple[Finding, DistinctCounter]] = {}
+        for t in self.text.tally.by_detector.values():
+            t.settle()
+            conf = round(t.stats.mean_score, 2)
+            if not t.stats.validated or conf < self.min_confidence:
+                continue
+            distinct = t.distinct.count()
+            f = Finding(
+                target=self.target, path=None, container=NAMES, field=None, entity=t.entity,
+                category=entity_meta(t.entity).category, count=t.count, distinct=distinct, records=t.records,
+                confidence=conf, severity=severity(t.entity, distinct, t.records), samples=tuple(t.samples),
+                evidence=(f"in {t.records} of {self.names} names of files, members, tables or keys",
+                          *t.evidence())[:6],
+                fingerprint=self.keyed.fingerprint(self.target, None, NAMES, None, t.entity),
+                detector=t.detector,
+            )
+            if t.entity not in best or conf > best[t.entity][0].confidence:
+                best[t.entity] = (f, t.distinct)
+        if not best:
+            return None
+        identifiers = {e: counter for e, (_, counter) in best.items() if e in IDENTIFIER_ENTITIES}
+        minors = int(self.demographics.as_dict().get("under_14", 0))
+        return ContainerSummary(row, [f for f, _ in best.values()], None, {},
+                                ContainerPeople(row, identifiers, self.demographics), minors)
