@@ -139,7 +139,7 @@ def run(b, files: list[Path], patterns: Path, measure, json_line) -> None:
         if not b.args.peers:
             continue
         _peers(b, path, k, name, max_peer, reference, detail, measure, json_line)
-        _floors(b, path, k, name, patterns, detail, measure, json_line)
+        _floors(b, path, k, name, patterns, detail)
 
 
 def _peers(b, path, k, name, max_peer, reference, detail, measure, json_line) -> None:
@@ -174,24 +174,17 @@ def _peers(b, path, k, name, max_peer, reference, detail, measure, json_line) ->
         detail[tool] = {"found": predicted_by_entity(pred, mapping), "agreement": agreed, "adapter": st}
 
 
-def _floors(b, path, k, name, patterns, detail, measure, json_line) -> None:
-    from run import HERE  # noqa: PLC0415
+def _floors(b, path, k, name, patterns, detail) -> None:
+    from run import FLOORS  # noqa: PLC0415
 
     if k == "parquet":
         return
-    for tool, script in (("re2", "re2_floor.py"), ("hyperscan", "hyperscan_floor.py")):
-        if not b.want(tool, k):
-            continue
-        b.say(f"{tool} floor on {name}")
-        m = measure([b.peer_py, str(HERE / "peers" / script), "--input", str(path), "--patterns", str(patterns),
-                     "--max-bytes", str(FLOOR_MAX_BYTES)], b.logs / f"{tool}-own-{name}.log")
-        if m["rc"] != 0:
-            b.row(tool, name, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']}, see logs)")
-            continue
-        st = json_line(m["stdout"])
-        b.row(tool, name, st["bytes"] / 1e6, st["scan_s"], st["records"], m["rss_mib"],
-              note=f"{st['matches']:,} raw matches")
-        detail[tool] = {"adapter": st}
+    for tool, script in FLOORS:
+        if b.want(tool, k):
+            b.say(f"{tool} floor on {name}")
+            got = b.floor(tool, script, path, name, patterns, f"{tool}-own-{name}", FLOOR_MAX_BYTES)
+            if got is not None:
+                detail[tool] = got
 
 
 def _pct(v) -> str:

@@ -60,6 +60,7 @@ TOOLS = ("spillguard", "spillguard-jobs", "spillguard-detectors", "spark-1", "sp
          "presidio", "re2", "hyperscan")
 SPARK_MASTERS = {"spark-1": "local[1]", "spark-2": "local[2]"}
 PEER_TOOLS = ("datafog", "datafog-rust", "presidio", "re2", "hyperscan")
+FLOORS = (("re2", "re2_floor.py"), ("hyperscan", "hyperscan_floor.py"))  # tool, adapter in bench/peers
 LABEL = {
     "spillguard": "spillguard (1 process)",
     "spillguard-jobs": "spillguard --jobs 2",
@@ -367,7 +368,7 @@ class Bench:
                                                  "adapter": st, "score": sc.as_dict(), **extra}
 
     def floors(self, meta: dict, cdir: Path, patterns: Path) -> None:
-        for tool, script in (("re2", "re2_floor.py"), ("hyperscan", "hyperscan_floor.py")):
+        for tool, script in FLOORS:
             for fmt in FORMATS:
                 if not self.want(tool, fmt):
                     continue
@@ -376,16 +377,23 @@ class Bench:
                     continue
                 info = meta["formats"][fmt]
                 self.say(f"{LABEL[tool]} on {info['file']}")
-                m = measure([self.peer_py, str(HERE / "peers" / script), "--input", str(cdir / info["file"]),
-                             "--patterns", str(patterns)], self.logs / f"{tool}-{fmt}.log")
-                if m["rc"] != 0:
-                    self.row(tool, fmt, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']}, see logs)")
-                    continue
-                st = _json_line(m["stdout"])
-                self.row(tool, fmt, st["bytes"] / 1e6, st["scan_s"], st["records"], m["rss_mib"],
-                         note=f"{st['matches']} raw matches")
-                self.details[f"{tool}/{fmt}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
-                                                 "adapter": st}
+                got = self.floor(tool, script, cdir / info["file"], fmt, patterns, f"{tool}-{fmt}")
+                if got is not None:
+                    self.details[f"{tool}/{fmt}"] = got
+
+    def floor(self, tool: str, script: str, path: Path, row_name: str, patterns: Path, log_name: str,
+              max_bytes: int = 0) -> dict | None:
+        """One raw-matcher floor over ``path`` (its first ``max_bytes``, 0: all): its row
+        under ``row_name``, and its measure and adapter output (None when it failed)."""
+        m = measure([self.peer_py, str(HERE / "peers" / script), "--input", str(path), "--patterns", str(patterns),
+                     *(["--max-bytes", str(max_bytes)] if max_bytes else [])], self.logs / f"{log_name}.log")
+        if m["rc"] != 0:
+            self.row(tool, row_name, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']}, see logs)")
+            return None
+        st = _json_line(m["stdout"])
+        self.row(tool, row_name, st["bytes"] / 1e6, st["scan_s"], st["records"], m["rss_mib"],
+                 note=f"{st['matches']} raw matches")
+        return {"measure": {k: v for k, v in m.items() if k != "stdout"}, "adapter": st}
 
     def profile(self, meta: dict, cdir: Path) -> None:
         """cProfile of spillguard end to end on the peers' slice of each format."""
