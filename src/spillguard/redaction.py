@@ -27,11 +27,14 @@ FLOOR = 0.5  # what a scan reports in free text by default (Settings.min_confide
 _MAY_HOLD = re.compile(r"[0-9@:\uff10-\uff19]")
 
 
+def may_hold_identifier(text: str | None) -> bool:
+    """Can ``text`` hold an identifier a scan reports? (A digit, an '@' or a ':'.)"""
+    return bool(text) and _MAY_HOLD.search(text) is not None
+
+
 def mask_identifiers(text: str | None) -> str | None:
     """``text`` with each identifier in it masked; None and plain names unchanged."""
-    if not text or not _MAY_HOLD.search(text):
-        return text
-    return _masked(text)
+    return _masked(text) if may_hold_identifier(text) else text
 
 
 @lru_cache(maxsize=65536)  # names repeat: every finding of a file shows its path

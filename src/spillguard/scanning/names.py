@@ -9,8 +9,9 @@ detectors' text path (keywords in the name count, as in any text, but never thos
 another name), and the names of a target make one pseudo-container, ``(names)``: its
 findings (how many names hold each entity, how many distinct values, masked samples)
 and its identifiers go into the people estimate and the risk ratings like any
-container's. Names are read once (a file with several tables gives its path once);
-memory stays at one chunk of names.
+container's. Names are read once (a file with several tables gives its path once), and
+only those that can hold an identifier (redaction.may_hold_identifier: the names the
+reports would mask); memory stays at one chunk of names.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from spillguard.detectors.base import Detector
 from spillguard.entities import entity as entity_meta
 from spillguard.keys import Keyed
 from spillguard.models import Batch, Coverage, Finding
+from spillguard.redaction import may_hold_identifier
 from spillguard.scanning.container import ContainerSummary
 from spillguard.scanning.distinct import DistinctCounter
 from spillguard.scanning.text import CONTEXT, TextScanner
@@ -59,10 +61,12 @@ class NameScan:
         self._last = (path, container)
 
     def _name(self, name: str) -> None:
+        self.names += 1
+        if not may_hold_identifier(name):  # the reports show it as it is, too
+            return
         line = name.replace("\n", " ").replace("\r", " ").replace("\x00", " ")
         self._pending.append(line)
         self._size += len(line) + len(GAP)
-        self.names += 1
         if self._size >= CHUNK_CHARS:
             self._flush()
 
