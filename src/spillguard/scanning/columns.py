@@ -56,7 +56,7 @@ def _scan_column(path: str, cells: list[Any], records: list[int], texts: list[st
     tally = tallies.get(path)
     if tally is None:
         tally = tallies[path] = FieldTally(path, on_new=on_new)
-    nonempty = sum(1 for t, v in zip(texts, cells) if t is not None or _is_binary(v))
+    nonempty = count_nonempty(texts, cells)
     tally.nonempty += nonempty
     if not nonempty:
         return
@@ -83,5 +83,17 @@ def _scan_column(path: str, cells: list[Any], records: list[int], texts: list[st
         t.add_records(len({records[c] for c in cells}))
 
 
+_BINARY = (bytes, bytearray, memoryview, list)
+
+
+def count_nonempty(texts: list[str | None], cells: list[Any]) -> int:
+    """Cells with a text form, or binary (bytes, vectors) and not empty. Counted in C
+    unless the column holds binary values (a Python step per cell was ~1 % of a CSV scan)."""
+    n = len(texts) - texts.count(None)
+    if n < len(texts) and any(issubclass(t, _BINARY) for t in set(map(type, cells))):
+        n += sum(1 for t, v in zip(texts, cells) if t is None and _is_binary(v))
+    return n
+
+
 def _is_binary(v: Any) -> bool:
-    return isinstance(v, (bytes, bytearray, memoryview, list)) and len(v) > 0
+    return isinstance(v, _BINARY) and len(v) > 0
