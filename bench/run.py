@@ -49,6 +49,7 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_mod  # noqa: E402
 import evaluate as ev  # noqa: E402
 import own_corpus  # noqa: E402
+import targets  # noqa: E402
 
 FORMATS = ("text", "logs", "csv", "jsonl", "parquet")
 PEER_FORMATS = ("text", "logs", "csv", "jsonl")
@@ -607,6 +608,8 @@ def main(argv: list[str] | None = None) -> int:
     pe = {fmt: t for fmt in TEXT_FORMATS if (t := per_entity_markdown(b.details, fmt))}
     for fmt, t in pe.items():
         md_parts += ["", f"Per entity on the {fmt} slice (first {args.max_peer_mb:g} MB), recall / precision:", "", t]
+    goals = targets.markdown(b.rows)
+    md_parts += ["", "Issue 5's targets against this run (bench/targets.py):", "", goals]
     md = "\n".join(md_parts) + "\n"
     (args.out_dir / "results.md").write_text(md)
     (args.out_dir / "results.json").write_text(json.dumps(
@@ -614,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
                                                            sorted(v) if isinstance(v, set) else v)
                                                        for k, v in vars(args).items()},
          "corpus": meta, "rows": b.rows, "details": b.details,
+         "targets": [dict(zip(("target", "format", "value", "met"), v)) for v in targets.verdicts(b.rows)],
          "total_s": round(time.perf_counter() - t0, 1)}, indent=1, ensure_ascii=False, default=str))
     print(plain)
     print()
@@ -621,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         print(x)
     for fmt, t in pe.items():
         print(f"\nPer entity on the {fmt} slice (first {args.max_peer_mb:g} MB), recall / precision:\n{t}")
+    print(f"\nIssue 5's targets against this run (bench/targets.py):\n{goals}")
     b.say(f"done in {time.perf_counter() - t0:.0f} s; {args.out_dir / 'results.md'}")
     return 0
 
