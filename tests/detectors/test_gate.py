@@ -271,3 +271,16 @@ def test_a_column_batch_gates_every_column_as_the_column_alone_would():
                 assert gate.windows(joined, d.regex(), SEP, d.gate) == alone[c, d.id], (c, d.id)
     assert gate.current_batch() is None
     assert any(w and w != [(0, len(joined))] for w in alone.values())  # the gates did cut
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["٣", "x١٢", "中文", "１２", "7"])),
+                      max_size=12))
+def test_other_digits_looks_only_at_non_ascii_values_and_finds_what_python_finds(texts):
+    from spillguard.detectors.automaton import OTHER_DIGIT
+
+    try:
+        arr = pa.array(texts, type=pa.string())
+    except (pa.ArrowInvalid, UnicodeEncodeError):  # lone surrogates: never gated anyway
+        return
+    assert gate.other_digits(arr) == any(OTHER_DIGIT.search(t) for t in texts if t)

@@ -145,9 +145,11 @@ def union_pass(cells: pa.Array, gates: tuple[str, ...]) -> tuple[np.ndarray, pa.
 def other_digits(arr: pa.Array) -> bool:
     """Does any value hold a decimal digit the gates do not spell out (automaton.OTHER_DIGIT)?
     Such text is scanned ungated."""
-    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:  # ASCII (or nothing): none
+    ascii_ = pc.string_is_ascii(arr)
+    if pc.all(ascii_).as_py() is not False:  # ASCII (or nothing): none
         return False
-    return bool(pc.any(pc.match_substring_regex(arr, other_digit_re2())).as_py())
+    other = arr.filter(pc.invert(pc.fill_null(ascii_, True)))  # only non-ASCII values can
+    return bool(pc.any(pc.match_substring_regex(other, other_digit_re2())).as_py())
 
 
 _LAST: list = [None, None, None]  # (text, delimiter, Segments): detectors share one cut
