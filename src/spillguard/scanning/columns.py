@@ -3,6 +3,7 @@ overlaps are resolved per cell, and the field tallies grow."""
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any, Sequence
 
 from spillguard.detectors.base import Detector, Hit, to_text
@@ -66,7 +67,7 @@ def _scan_column(path: str, cells: list[Any], records: list[int], texts: list[st
         found, candidates, _ = det.scan_column(texts, cells, ctx)
         if candidates:
             tally.tally(det.id, det.entity).stats.candidates += candidates
-        tagged.extend((h, det) for h in found)
+        tagged.extend(zip(found, repeat(det)))  # pairs made in C
     kept: dict[str, list[Hit]] = {}  # by detector, in order of first hit
     for hit, det in resolve(tagged):
         got = kept.get(det.id)
