@@ -97,15 +97,15 @@ def _json(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def run(b, files: list[Path], patterns: Path, measure, json_line) -> None:
+def run(b, files: list[Path], patterns: Path) -> None:
     """Every tool on every file: rows in ``b`` (bench/run.py's Bench), details in
-    ``b.details``. ``measure`` and ``json_line`` are run.py's."""
-    from run import HERE  # noqa: PLC0415 (run.py imports this module)
+    ``b.details``."""
+    from run import HERE, _json_line as json_line, measure  # noqa: PLC0415 (run.py imports this module)
 
     max_peer = int(b.args.max_peer_mb * 1_000_000)
     for path in files:
         k, name, size = kind(path), path.name, path.stat().st_size
-        detail = b.details.setdefault(f"own/{name}", {"kind": kind(path), "bytes": size})
+        detail = b.details.setdefault(f"own/{name}", {"kind": k, "bytes": size})
         for tool, extra in (("spillguard", []), ("spillguard-jobs", ["--jobs", "2"])):
             if not b.want(tool, k):
                 continue
@@ -138,21 +138,16 @@ def run(b, files: list[Path], patterns: Path, measure, json_line) -> None:
                 b.row("spillguard-detectors", name, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']})")
         if not b.args.peers:
             continue
-        _peers(b, path, k, name, max_peer, reference, detail, measure, json_line)
+        _peers(b, path, k, name, max_peer, reference, detail)
         _floors(b, path, k, name, patterns, detail)
 
 
-def _peers(b, path, k, name, max_peer, reference, detail, measure, json_line) -> None:
-    from run import HERE  # noqa: PLC0415
+def _peers(b, path, k, name, max_peer, reference, detail) -> None:
+    from run import PEERS, _json_line as json_line, measure  # noqa: PLC0415
 
     if k == "parquet":
         return
-    adapters = {
-        "datafog": ([str(HERE / "peers" / "datafog_peer.py"), "--backend", "python"], ev.DATAFOG_MAP),
-        "datafog-rust": ([str(HERE / "peers" / "datafog_peer.py"), "--backend", "rust"], ev.DATAFOG_MAP),
-        "presidio": ([str(HERE / "peers" / "presidio_peer.py")], ev.PRESIDIO_MAP),
-    }
-    for tool, (script, mapping) in adapters.items():
+    for tool, (script, mapping) in PEERS.items():
         if not b.want(tool, k):
             continue
         pred = b.out / f"pred-{tool}-own-{name}.tsv"

@@ -62,6 +62,11 @@ TOOLS = ("spillguard", "spillguard-jobs", "spillguard-detectors", "spark-1", "sp
 SPARK_MASTERS = {"spark-1": "local[1]", "spark-2": "local[2]"}
 PEER_TOOLS = ("datafog", "datafog-rust", "presidio", "re2", "hyperscan")
 FLOORS = (("re2", "re2_floor.py"), ("hyperscan", "hyperscan_floor.py"))  # tool, adapter in bench/peers
+PEERS = {  # tool: (adapter command after the peer venv's python, prediction type -> entity)
+    "datafog": ([str(HERE / "peers" / "datafog_peer.py"), "--backend", "python"], ev.DATAFOG_MAP),
+    "datafog-rust": ([str(HERE / "peers" / "datafog_peer.py"), "--backend", "rust"], ev.DATAFOG_MAP),
+    "presidio": ([str(HERE / "peers" / "presidio_peer.py")], ev.PRESIDIO_MAP),
+}
 LABEL = {
     "spillguard": "spillguard (1 process)",
     "spillguard-jobs": "spillguard --jobs 2",
@@ -335,13 +340,8 @@ class Bench:
 
     # peers ----------------------------------------------------------------------------
     def peers(self, meta: dict, cdir: Path) -> None:
-        adapters = {
-            "datafog": ([str(HERE / "peers" / "datafog_peer.py"), "--backend", "python"], ev.DATAFOG_MAP),
-            "datafog-rust": ([str(HERE / "peers" / "datafog_peer.py"), "--backend", "rust"], ev.DATAFOG_MAP),
-            "presidio": ([str(HERE / "peers" / "presidio_peer.py")], ev.PRESIDIO_MAP),
-        }
         max_bytes = int(self.args.max_peer_mb * 1_000_000)
-        for tool, (script, mapping) in adapters.items():
+        for tool, (script, mapping) in PEERS.items():
             for fmt in PEER_FORMATS:
                 if not self.want(tool, fmt):
                     continue
@@ -636,7 +636,7 @@ def _own(args, files: list[Path], command: str) -> int:
     t0 = time.perf_counter()
     patterns = args.out_dir / "patterns.json"
     subprocess.run([b.py, str(HERE / "patterns.py"), "--out", str(patterns)], check=True, cwd=REPO)
-    own_corpus.run(b, files, patterns, measure, _json_line)
+    own_corpus.run(b, files, patterns)
     mach = machine(b.py)
     foot = [
         f"Machine: {mach['cpu']}, {mach['cores']} cores, {mach['memory']}; {mach['os']}; "

@@ -69,3 +69,26 @@ def test_log_records_of_the_spillguard_logger_are_masked(caplog):
         logging.getLogger("spillguard").info("%s: complete, %d records", f"guest_{ID}_{PHONE}.csv", 3)
     assert caplog.messages and ID not in caplog.text and PHONE not in caplog.text
     assert caplog.messages[-1].startswith("guest_") and caplog.messages[-1].endswith(".csv: complete, 3 records")
+
+
+def test_a_plugin_whose_scan_text_takes_no_floor_is_called_as_a_scan_calls_it(monkeypatch):
+    """Names go through the same free-text path as a scan (scanning.text.TextDetectors),
+    so a plugin written before scan_text took a floor masks names too."""
+    from spillguard import redaction
+    from spillguard.detectors.base import Detector, Hit
+    from spillguard.scanning.text import TextDetectors
+
+    class Badge(Detector):
+        id, entity = "badge-test", "PERSON_NAME"
+
+        def scan_text(self, text):  # no floor
+            at = text.find("B-7731")
+            return [Hit(0, at, at + 6, "B-7731", 0.9, "badge")] if at >= 0 else []
+
+    monkeypatch.setattr(redaction, "_text_detectors", lambda: TextDetectors([Badge()]))
+    redaction._masked.cache_clear()
+    try:
+        shown = mask_identifiers("door_B-7731_2024.log")
+    finally:
+        redaction._masked.cache_clear()
+    assert "B-7731" not in shown and shown.startswith("door_") and shown.endswith("_2024.log")

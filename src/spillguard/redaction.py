@@ -39,14 +39,10 @@ def mask_identifiers(text: str | None) -> str | None:
 
 @lru_cache(maxsize=65536)  # names repeat: every finding of a file shows its path
 def _masked(text: str) -> str:
-    from spillguard.detectors import registry
-    from spillguard.detectors.base import Detector
     from spillguard.masking import mask
-    from spillguard.scanning.overlap import resolve
 
-    tagged = [(h, d) for d in _text_detectors(registry, Detector) for h in d.scan_text(text, FLOOR) if h.score >= FLOOR]
     out, last = [], 0
-    for hit, det in sorted(resolve(tagged), key=lambda pair: pair[0].start):
+    for hit, det in sorted(_text_detectors().hits(text, FLOOR), key=lambda pair: pair[0].start):
         if hit.start < last:
             continue
         out.append(text[last : hit.start])
@@ -57,13 +53,14 @@ def _masked(text: str) -> str:
     return "".join(out)
 
 
-_DETECTORS: list = []
+@lru_cache(maxsize=1)
+def _text_detectors():
+    """The registry's free-text detectors, called as a scan calls them (imported late:
+    the package imports this module before the detectors)."""
+    from spillguard.detectors import registry
+    from spillguard.scanning.text import TextDetectors
 
-
-def _text_detectors(registry, detector_cls) -> list:
-    if not _DETECTORS:
-        _DETECTORS.extend(d for d in registry() if type(d).scan_text is not detector_cls.scan_text)
-    return _DETECTORS
+    return TextDetectors(registry())
 
 
 # the fields of the result's records that hold names, or text quoting names (evidence:

@@ -25,7 +25,7 @@ PHONE = "13800138000"
 def _scan(rows, monkeypatch=None, chunk=None):
     if chunk is not None:
         monkeypatch.setattr(names_module, "CHUNK_CHARS", chunk)
-    ns = NameScan("t", registry(), Keyed(b"names-test-key-0123"), 0.5)
+    ns = NameScan("t", Settings(targets=["t"]), registry(), Keyed(b"names-test-key-0123"))
     for path, container in rows:
         ns.add(Coverage("t", path, container))
     summary = ns.summary()

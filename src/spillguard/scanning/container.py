@@ -106,6 +106,13 @@ class ContainerRun:
         row.records = max(row.records, self.records)
         return self._findings()
 
+    def read(self, batch: Batch) -> None:
+        """Read one batch handed in from outside ``run`` (no sample limit; ``finish``
+        gives the findings): the names of a target, fed as they are listed
+        (scanning/names.py)."""
+        self._scan(batch)
+        self.records += batch.records
+
     def _scan(self, batch: Batch) -> None:
         if batch.text is not None and self.text is not None:
             self.text.scan(batch)

@@ -61,7 +61,7 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
             targets.append(result)
             continue
         source = cls(target, settings, display)
-        names = NameScan(display, detectors, keyed, settings.min_confidence)
+        names = NameScan(display, settings, detectors, keyed)
         try:
             for cs in source.containers():
                 coverage.append(cs.coverage)
@@ -70,11 +70,8 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
                     progress("start", cs.coverage)
                 on_batch = (lambda row: progress("batch", row)) if progress else None
                 container = ContainerRun(cs, settings, detectors, keyed, on_batch)
-                found = container.run()
-                findings.extend(found)
-                summary = container.summary()
-                people.add(summary.people)
-                summaries.append(summary.without_people())  # counters folded: memory stays flat
+                container.run()
+                gather(container.summary(), findings, people, summaries)
                 if progress:
                     progress("done", cs.coverage)
                 log_row(cs.coverage)
@@ -86,9 +83,7 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
             source.close()
         named = names.summary()  # identifiers in the names listed, read or not
         if named is not None:
-            findings.extend(named.findings)
-            people.add(named.people)
-            summaries.append(named.without_people())
+            gather(named, findings, people, summaries)
         if result.status == "complete":
             rows = coverage[rows_before:]
             if any(r.status in ("partial", "error") for r in rows):
@@ -97,6 +92,15 @@ def run(settings: Settings, progress: Progress | None = None) -> ScanResult:
     traces, blocks, risk = assess(summaries, reach, people)
     result = ScanResult(__version__, started, utc_now(), targets, coverage, findings, exposure, traces, blocks, risk)
     return redact_result(result)  # identifiers in names: masked (redaction.py)
+
+
+def gather(summary: ContainerSummary, findings: list[Finding], people: PeopleTally,
+           summaries: list[ContainerSummary]) -> None:
+    """One container's summary into the scan's: its findings, its people folded into the
+    tally, the rest kept without its counters (memory stays flat)."""
+    findings.extend(summary.findings)
+    people.add(summary.people)
+    summaries.append(summary.without_people())
 
 
 def run_checks(target: str, kind: str, settings: Settings) -> list[Exposure]:

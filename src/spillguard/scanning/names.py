@@ -16,18 +16,17 @@ reports would mask); memory stays at one chunk of names.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
-from spillguard.analysis.people import IDENTIFIER_ENTITIES, ContainerPeople, Demographics
 from spillguard.detectors.base import Detector
-from spillguard.entities import entity as entity_meta
 from spillguard.keys import Keyed
-from spillguard.models import Batch, Coverage, Finding
+from spillguard.models import Batch, Coverage
 from spillguard.redaction import may_hold_identifier
-from spillguard.scanning.container import ContainerSummary
-from spillguard.scanning.distinct import DistinctCounter
-from spillguard.scanning.text import CONTEXT, TextScanner
-from spillguard.severity import severity
+from spillguard.scanning.container import ContainerRun, ContainerSummary
+from spillguard.scanning.text import CONTEXT
+from spillguard.settings import Settings
+from spillguard.sources.base import ContainerScan
 
 NAMES = "(names)"  # the pseudo-container of a target's names
 CHUNK_CHARS = 1 << 18  # names read per detector pass
@@ -38,12 +37,12 @@ GAP = "\n" + "\x00" * 64 + "\n"
 
 
 class NameScan:
-    """The names of one target's containers, as they are listed."""
+    """The names of one target's containers, as they are listed, read as the free text
+    of one container (a ContainerRun: tallies, findings and people as for any other)."""
 
-    def __init__(self, target: str, detectors: Sequence[Detector], keyed: Keyed, min_confidence: float):
-        self.target, self.keyed, self.min_confidence = target, keyed, min_confidence
-        self.demographics = Demographics()
-        self.text = TextScanner(detectors, keyed, min_confidence, self.demographics.add)
+    def __init__(self, target: str, settings: Settings, detectors: Sequence[Detector], keyed: Keyed):
+        self.row = Coverage(target, None, NAMES)
+        self.run = ContainerRun(ContainerScan(self.row, iter(()), "text"), settings, detectors, keyed)
         self.names = 0
         self._pending: list[str] = []
         self._size = 0
@@ -75,36 +74,18 @@ class NameScan:
             return
         chunk = GAP.join(self._pending) + "\n"
         # each chunk far from the last one: no chunk looks back on another's names
-        self.text.scan(Batch(text=chunk, records=len(self._pending), text_offset=self._offset))
+        self.run.read(Batch(text=chunk, records=len(self._pending), text_offset=self._offset))
         self._offset += len(chunk) + CONTEXT + 1
         self._pending, self._size = [], 0
 
     def summary(self) -> ContainerSummary | None:
         """The (names) pseudo-container, when its names hold anything: one finding per
-        entity (the surest detector's), and its identifiers for the people estimate."""
+        entity, and its identifiers for the people estimate."""
         self._flush()
-        row = Coverage(self.target, None, NAMES, records=self.names)
-        best: dict[str, tuple[Finding, DistinctCounter]] = {}
-        for t in self.text.tally.by_detector.values():
-            t.settle()
-            conf = round(t.stats.mean_score, 2)
-            if not t.stats.validated or conf < self.min_confidence:
-                continue
-            distinct = t.distinct.count()
-            f = Finding(
-                target=self.target, path=None, container=NAMES, field=None, entity=t.entity,
-                category=entity_meta(t.entity).category, count=t.count, distinct=distinct, records=t.records,
-                confidence=conf, severity=severity(t.entity, distinct, t.records), samples=tuple(t.samples),
-                evidence=(f"in {t.records} of {self.names} names of files, members, tables or keys",
-                          *t.evidence())[:6],
-                fingerprint=self.keyed.fingerprint(self.target, None, NAMES, None, t.entity),
-                detector=t.detector,
-            )
-            if t.entity not in best or conf > best[t.entity][0].confidence:
-                best[t.entity] = (f, t.distinct)
-        if not best:
+        if not self.run.finish():
             return None
-        identifiers = {e: counter for e, (_, counter) in best.items() if e in IDENTIFIER_ENTITIES}
-        minors = int(self.demographics.as_dict().get("under_14", 0))
-        return ContainerSummary(row, [f for f, _ in best.values()], None, {},
-                                ContainerPeople(row, identifiers, self.demographics), minors)
+        self.row.records = self.names
+        summary = self.run.summary()
+        found = [replace(f, evidence=(f"in {f.records} of {self.names} names of files, members, tables or keys",
+                                      *f.evidence)[:6]) for f in summary.findings]
+        return replace(summary, findings=found)

@@ -24,11 +24,27 @@ TEXT_FIELD = ""  # tallies key for free text; reported as field null
 CONTEXT = 256  # characters looked back on: above every keyword window (48) and an MRZ's lines
 
 
+class TextDetectors:
+    """The detectors with a free-text path, and how each is called: a plugin written
+    before ``scan_text`` took a floor is called with the text alone."""
+
+    def __init__(self, detectors: Sequence[Detector]):
+        self.detectors = [d for d in detectors if type(d).scan_text is not Detector.scan_text]
+        self._floored = {d.id for d in self.detectors if "floor" in inspect.signature(d.scan_text).parameters}
+
+    def hits(self, text: str, min_confidence: float) -> list[tuple[Hit, Detector]]:
+        """Every hit in ``text`` scoring at least ``min_confidence``, overlaps resolved
+        (the surer one wins)."""
+        tagged: list[tuple[Hit, Detector]] = []
+        for det in self.detectors:
+            found = det.scan_text(text, min_confidence) if det.id in self._floored else det.scan_text(text)
+            tagged.extend((h, det) for h in found if h.score >= min_confidence)
+        return resolve(tagged)
+
+
 class TextScanner:
     def __init__(self, detectors: Sequence[Detector], keyed: Keyed, min_confidence: float, on_new: OnNew | None = None):
-        self.detectors = [d for d in detectors if type(d).scan_text is not Detector.scan_text]
-        # a plugin written before scan_text took a floor is called with the text alone
-        self._floored = {d.id for d in self.detectors if "floor" in inspect.signature(d.scan_text).parameters}
+        self.detectors = TextDetectors(detectors)
         self.keyed = keyed
         self.min_confidence = min_confidence
         self.tally = FieldTally(TEXT_FIELD, on_new=on_new)
@@ -47,15 +63,9 @@ class TextScanner:
         context = self._context(batch.text_offset)
         text = context + own
         base = batch.text_offset - len(context)  # absolute offset of text[0]
-        tagged: list[tuple[Hit, Detector]] = []
-        for det in self.detectors:
-            found = det.scan_text(text, self.min_confidence) if det.id in self._floored else det.scan_text(text)
-            for h in found:
-                if h.score >= self.min_confidence:
-                    tagged.append((h, det))
         seen_now: set[tuple[str, int]] = set()
         kept: dict[str, tuple[Detector, list[Hit]]] = {}  # by detector, in order of first hit
-        for hit, det in resolve(tagged):
+        for hit, det in self.detectors.hits(text, self.min_confidence):
             if hit.end <= len(context):
                 continue  # inside the context: the chunk before counted it
             key = (det.entity, base + hit.start)

@@ -41,7 +41,7 @@ from spillguard.models import Coverage, Exposure, Finding, ScanResult, TargetRes
 from spillguard.redaction import redact_result
 from spillguard.scanning.assess import assess
 from spillguard.scanning.container import ContainerRun, ContainerSummary
-from spillguard.scanning.engine import DEMOGRAPHICS, log_row, utc_now, run_checks
+from spillguard.scanning.engine import DEMOGRAPHICS, gather, log_row, utc_now, run_checks
 from spillguard.scanning.names import NameScan
 from spillguard.settings import Settings
 from spillguard.sources import mask_credentials, source_for
@@ -168,7 +168,7 @@ def run(
     next_unit = 0
     for result, spec, items in zip(targets, specs, listings):
         rows_before = len(coverage)
-        names = NameScan(spec.display, detectors, keyed, settings.min_confidence)
+        names = NameScan(spec.display, settings, detectors, keyed)
         for item in items:
             if isinstance(item, ContainerScan):  # decided by the walk: no data to read
                 container = ContainerRun(item, settings, detectors, keyed)
@@ -181,18 +181,14 @@ def run(
             for s in parts:
                 coverage.append(s.row)
                 names.add(s.row)
-                findings.extend(s.findings)
-                people.add(s.people)
-                summaries.append(s.without_people())
+                gather(s, findings, people, summaries)
                 if progress and not shown:
                     progress("start", s.row)
                     progress("done", s.row)
                 log_row(s.row)
         named = names.summary()  # identifiers in the names listed, read or not
         if named is not None:
-            findings.extend(named.findings)
-            people.add(named.people)
-            summaries.append(named.without_people())
+            gather(named, findings, people, summaries)
         if result.status == "complete":
             if any(r.status in ("partial", "error") for r in coverage[rows_before:]):
                 result.status, result.reason = "partial", "incomplete_containers"
