@@ -7,7 +7,8 @@ precision/recall (the end-to-end report only has counts per entity for free text
 Same path as the engine's TextScanner: chunks of ~1 MiB characters ending at a newline
 (``Limits.text_chunk_chars``), every detector from ``spillguard.detectors.registry()``
 that implements ``scan_text``, hits below ``Settings.min_confidence`` (0.5) dropped,
-overlaps resolved by ``spillguard.scanning.overlap.resolve`` (the surer one wins).
+overlaps resolved (the surer one wins): ``spillguard.scanning.text.TextDetectors``, the
+engine's own.
 No tallies, distinct counts or reports: this is also the "detectors only" row.
 
 Writes ``record  start  end  type  text`` (record = line, offsets in characters within
@@ -60,13 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     from spillguard import __version__
     from spillguard.detectors import registry
-    from spillguard.detectors.base import Detector
-    from spillguard.scanning.overlap import resolve
+    from spillguard.scanning.text import TextDetectors
     from spillguard.settings import Limits, Settings
 
     min_conf = Settings(targets=["-"]).min_confidence
     chunk_chars = Limits().text_chunk_chars
-    detectors = [d for d in registry() if type(d).scan_text is not Detector.scan_text]
+    detectors = TextDetectors(registry())
     setup_s = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -77,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     nbytes = 0
     for chunk in _chunks(args.input, args.max_bytes, chunk_chars):
         nbytes += len(chunk.encode("utf-8"))
-        tagged = [(h, d) for d in detectors for h in d.scan_text(chunk, min_conf) if h.score >= min_conf]
-        kept = resolve(tagged)
+        kept = detectors.hits(chunk, min_conf)
         if kept:
             newlines = [i for i, ch in enumerate(chunk) if ch == "\n"]
             predictions += len(kept)
