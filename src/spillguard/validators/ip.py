@@ -54,6 +54,10 @@ FINE_16 = frozenset({(0, 0), (192, 0), (198, 51), (203, 0), (255, 255)})
 FINE_BLOCKS = frozenset({(0, 0, 0), (192, 0, 0), (255, 255, 255)})
 _OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"  # 0-255 without leading zeros
 _QUAD = re.compile(r"\.".join([_OCTET] * 4))
+# four dotted digit runs that are not a _QUAD (an octet over 255 or with a leading zero):
+# ipaddress rejects them all, after ~15 us of raising; version strings ("7.16.841.27")
+# and dotted dates are common in logs
+_DIGIT_QUAD = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -85,7 +89,11 @@ def validate(text: str) -> IPInfo | None:
     if not isinstance(text, str) or not text or len(text) > 80 or not text.isascii():
         return None
     fast = _dotted_quad(text)
-    return fast if fast is not None else parse(text)
+    if fast is not None:
+        return fast
+    if _DIGIT_QUAD.fullmatch(text) and not _QUAD.fullmatch(text):
+        return None
+    return parse(text)
 
 
 def parse(text: str) -> IPInfo | None:
