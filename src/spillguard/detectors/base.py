@@ -161,6 +161,11 @@ class PatternDetector(Detector):
     # RE2 pattern marking every line/cell a match touches; None: the pattern rewritten
     # (gate.automaton_pattern). Needed only for patterns that span lines.
     gate: ClassVar[str | None] = None
+    # A lookahead put before the value group on the free-text path only (lead.py): it turns
+    # away, inside the regex, candidates the validator would reject. Not on columns, where
+    # every value of the pattern's shape counts as a candidate (the field's precision).
+    text_lead: ClassVar[str] = ""
+    _text_compiled: ClassVar[re.Pattern | None] = None
 
     def validate(self, candidate: str) -> Verdict | None:
         """Decide a candidate. None rejects it. Default: accept with base_score."""
@@ -195,18 +200,33 @@ class PatternDetector(Detector):
             cls._compiled = re.compile(cls.pattern, cls.flags)
         return cls._compiled
 
+    @classmethod
+    def text_regex(cls) -> re.Pattern:
+        """``regex`` with ``text_lead`` right before its value group ``(?P<v>``: the
+        pattern free text is scanned with. (After the pattern's leading lookbehinds,
+        which turn most positions away more cheaply than the lead's alternatives.)"""
+        if not cls.text_lead:
+            return cls.regex()
+        if cls.__dict__.get("_text_compiled") is None:
+            if cls.pattern.count("(?P<v>") != 1:
+                raise ValueError(f"{cls.__name__}: text_lead needs one value group (?P<v>...) in the pattern")
+            cls._text_compiled = re.compile(cls.pattern.replace("(?P<v>", cls.text_lead + "(?P<v>"), cls.flags)
+        return cls._text_compiled
+
     def _candidates(self, text: str, keyed: bool = False) -> Iterator[re.Match]:
         """Pattern matches, only where the gate says one can be (see gate.py); a joined
         column is cut at SEP (cells), free text at line breaks. ``keyed``: only matches
         that can have a text keyword before them (lines with a keyword, and those right
         after). The windows' finditer iterators are chained in C: no Python frame per
         match unless the text holds a SEP and the pattern could take one in."""
-        rx = self.regex()
-        delimiter = SEP if _JOINED[1] is text else "\n"
+        gated = self.regex()  # the gate is the pattern's, with or without the lead
+        joined = _JOINED[1] is text
+        rx = gated if joined else self.text_regex()
+        delimiter = SEP if joined else "\n"
         if keyed:
-            spans = windows(text, rx, delimiter, literal_gate(self.text_keywords), self.keyword_window + 1)
+            spans = windows(text, gated, delimiter, literal_gate(self.text_keywords), self.keyword_window + 1)
         else:
-            spans = windows(text, rx, delimiter, self.gate)
+            spans = windows(text, gated, delimiter, self.gate)
         found = chain.from_iterable(rx.finditer(text, pos, end) for pos, end in spans)
         if (delimiter == SEP or _holds_sep(text)) and can_consume(rx.pattern, rx.flags, SEP):
             return (m for m in found if SEP not in m.group(0))

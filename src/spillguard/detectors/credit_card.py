@@ -6,8 +6,10 @@ airline cards are deliberately not covered."""
 from __future__ import annotations
 
 from spillguard.detectors.base import Example, PatternDetector, Verdict
+from spillguard.detectors.lead import lead_digits
 from spillguard.validators import luhn
-from spillguard.validators.card_iin import network
+from spillguard.validators.card_iin import LEADS, network
+
 
 class CreditCardDetector(PatternDetector):
     id = "credit-card"
@@ -23,6 +25,7 @@ class CreditCardDetector(PatternDetector):
         r"|\d{6}[ \-]\d{4,5})))"
         r"(?![0-9A-Za-z]|[\-.]\d)"
     )
+    text_lead = lead_digits(LEADS)  # free text: no number no issuer range starts with
 
     def validate(self, candidate: str) -> Verdict | None:
         digits = candidate.replace(" ", "").replace("-", "")

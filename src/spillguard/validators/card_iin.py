@@ -35,6 +35,20 @@ _IIN = (
 )
 
 
+def _leads() -> frozenset[str]:
+    """The first two digits of every number some range in _IIN covers."""
+    out: set[str] = set()
+    for (lo, hi), _, _ in _IIN:
+        if lo < 10:
+            out.update(str(p) for p in range(lo * 10, (hi + 1) * 10))
+        else:
+            out.update(str(p)[:2] for p in range(lo, hi + 1))
+    return frozenset(out)
+
+
+LEADS = _leads()  # no card number starts with another pair of digits (detectors/lead.py)
+
+
 def network(digits: str) -> str | None:
     """The issuer whose IIN range and lengths fit ``digits`` (first match in _IIN order)."""
     head = digits[:4]

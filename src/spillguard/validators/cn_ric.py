@@ -27,6 +27,9 @@ PROVINCES = frozenset(
     [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55)]
     + [*range(61, 66), 71, 81, 82, 83]
 )
+# no resident ID starts with another pair of digits (detectors/lead.py): a province, or
+# 9 and the first digit of a province (foreign permanent resident)
+LEADS = frozenset({f"{p:02d}" for p in PROVINCES} | {f"9{p // 10}" for p in PROVINCES})
 PERMIT_CODES = frozenset({"810000", "820000", "830000"})  # HK / Macau / Taiwan residents
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _RE18 = re.compile(r"[0-9]{17}[0-9X]")
