@@ -135,3 +135,29 @@ def test_sizes_parse_in_binary_units():
     assert parse_size("2G") == 2 * 1024**3 and parse_size("500m") == 500 * 1024**2
     assert parse_size("64KiB") == 65536 and parse_size("1.5T") == int(1.5 * 1024**4) and parse_size("123") == 123
     assert parse_size("0") == sys.maxsize
+
+
+@pytest.mark.parametrize("value,message", [("0", "1 or more"), ("-2", "1 or more"), ("many", "or 'auto'")])
+def test_when_jobs_is_not_a_count_then_exit_2(roll, value, message):
+    proc = run("scan", str(roll), "--jobs", value)
+    assert proc.returncode == 2 and message in proc.stderr
+
+
+def test_jobs_auto_is_one_worker_per_cpu_this_process_may_use(monkeypatch):
+    from spillguard.cli import jobs
+
+    assert jobs.Jobs().convert("auto", None, None) == jobs.usable_cpus() == len(os.sched_getaffinity(0))
+    assert jobs.Jobs().convert(" 3 ", None, None) == 3
+    monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: {0, 5, 7})  # e.g. taskset -c 0,5,7
+    assert jobs.Jobs().convert("AUTO", None, None) == 3
+
+
+def test_when_jobs_is_auto_then_the_result_equals_one_process(roll, tmp_path):
+    reports = []
+    for jobs in ("1", "auto"):
+        out = tmp_path / f"r{jobs}.json"
+        proc = run("scan", str(roll), "--jobs", jobs, "--output", str(out), "--fail-on", "never", "-q")
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads(out.read_text(encoding="utf-8"))
+        reports.append([(f["field"], f["entity"], f["count"], f["fingerprint"]) for f in report["findings"]])
+    assert reports[0] == reports[1] and reports[0]

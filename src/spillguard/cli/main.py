@@ -15,6 +15,7 @@ import sys
 import click
 
 from spillguard import __version__
+from spillguard.cli.jobs import Jobs
 from spillguard.cli.output import format_for, write_atomic
 from spillguard.cli.progress import live_progress
 from spillguard.cli.sizes import ByteSize
@@ -68,8 +69,8 @@ def _common(f):
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Where files are read: this process, or Apache Spark executors (files, directories, s3://).")
 @click.option("--master", metavar="URL", help="Spark master for --engine spark (local[2], spark://host:7077, yarn).")
-@click.option("--jobs", type=int, default=1, show_default=True,
-              help="Worker processes for files, directories and s3:// (one file per task).")
+@click.option("--jobs", type=Jobs(), default="1", show_default=True,
+              help="Worker processes for files, directories and s3:// (one file per task); auto: one per CPU.")
 @click.option("--max-file-size", type=ByteSize(), default="2G", show_default=True,
               help="Read files and objects up to this size (500M, 10G; 0 = whole files).")
 def scan(targets, fmt, outputs, fail_on, endpoint_url, credentials_file, try_default_credentials, quiet,
