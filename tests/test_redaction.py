@@ -8,7 +8,10 @@ import dataclasses
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from spillguard import redaction
 from spillguard.models import Coverage, Finding, Risk, ScanResult, TargetResult, Trace
 from spillguard.redaction import mask_identifiers, redact_result
 
@@ -86,9 +89,42 @@ def test_a_plugin_whose_scan_text_takes_no_floor_is_called_as_a_scan_calls_it(mo
             return [Hit(0, at, at + 6, "B-7731", 0.9, "badge")] if at >= 0 else []
 
     monkeypatch.setattr(redaction, "_text_detectors", lambda: TextDetectors([Badge()]))
-    redaction._masked.cache_clear()
+    redaction.clear_cache()
     try:
         shown = mask_identifiers("door_B-7731_2024.log")
     finally:
-        redaction._masked.cache_clear()
+        redaction.clear_cache()
     assert "B-7731" not in shown and shown.startswith("door_") and shown.endswith("_2024.log")
+
+
+_PARTS = st.sampled_from([
+    ID, PHONE, MAIL, CARD, "ac:de:48:2a:3e:37", "192.168.1.20", "DE89370400440532013000", "078-05-1120",
+    "身份证", "手机", "ssn", "card", "guest_", "/data/", ".csv", "_", ":", " ", "2024-01-02", "dob ", "1985-06-15",
+    "汉族", "民族:", "zhang", "\n",
+]) | st.text("0123456789abcX:-_/.@ ", max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(names=st.lists(st.lists(_PARTS, min_size=1, max_size=6).map("".join), min_size=1, max_size=25))
+def test_names_masked_together_are_masked_as_one_by_one(names):
+    """mask_all runs the detectors once over many names (joined by GAP): each name comes
+    out exactly as when it is masked alone."""
+    redaction.clear_cache()
+    alone = [mask_identifiers(n) for n in names]
+    redaction.clear_cache()
+    redaction.mask_all(names)
+    assert [redaction._CACHE.get(n, n) for n in names] == alone
+    assert [mask_identifiers(n) for n in names] == alone
+
+
+def test_names_are_masked_in_few_detector_passes(monkeypatch):
+    passes = []
+    detectors = redaction._text_detectors()
+    real = type(detectors).hits
+    monkeypatch.setattr(type(detectors), "hits", lambda self, text, floor: passes.append(1) or real(self, text, floor))
+    redaction.clear_cache()
+    names = [f"/estate/dept{i % 7}/guest_{ID}_{i}.csv" for i in range(3000)] + ["plain_name.csv"]
+    result = ScanResult("0", "", "", targets=[], coverage=[Coverage(n, n, None) for n in names], findings=[])
+    shown = redact_result(result)
+    assert len(passes) <= 1 + sum(len(n) + len(redaction.GAP) for n in names) // redaction.BATCH_CHARS
+    assert all(ID not in row.path for row in shown.coverage) and shown.coverage[-1].path == "plain_name.csv"

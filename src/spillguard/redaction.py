@@ -18,13 +18,19 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from bisect import bisect_right
 from functools import lru_cache
-from typing import Any
+from itertools import accumulate
+from typing import Any, Iterable
 
 FLOOR = 0.5  # what a scan reports in free text by default (Settings.min_confidence)
 # every identifier the detectors report holds a digit, an '@' (e-mail) or a ':' (MAC);
 # a name without any is returned as it is, without running the detectors
 _MAY_HOLD = re.compile(r"[0-9@:\uff10-\uff19]")
+# between two names read as one text: longer than any keyword window (48) and ended by
+# line breaks (where vocabulary values stop), of a character no detector takes in, so no
+# name lends a keyword to the next one (also scanning/names.py)
+GAP = "\n" + "\x00" * 64 + "\n"
 
 
 def may_hold_identifier(text: str | None) -> bool:
@@ -34,23 +40,64 @@ def may_hold_identifier(text: str | None) -> bool:
 
 def mask_identifiers(text: str | None) -> str | None:
     """``text`` with each identifier in it masked; None and plain names unchanged."""
-    return _masked(text) if may_hold_identifier(text) else text
+    if not may_hold_identifier(text):
+        return text
+    shown = _CACHE.get(text)
+    return shown if shown is not None else _mask_batch([text])[0]
 
 
-@lru_cache(maxsize=65536)  # names repeat: every finding of a file shows its path
-def _masked(text: str) -> str:
+def mask_all(texts: Iterable[str | None]) -> None:
+    """Mask the names in ``texts`` ahead, many to one detector pass (a pass has a fixed
+    cost of ~80 us, which a million file names would pay a million times), and remember
+    them for ``mask_identifiers``."""
+    todo = [t for t in dict.fromkeys(texts) if may_hold_identifier(t) and t not in _CACHE]
+    batch: list[str] = []
+    size = 0
+    for text in todo:
+        batch.append(text)
+        size += len(text) + len(GAP)
+        if size >= BATCH_CHARS:
+            _mask_batch(batch)
+            batch, size = [], 0
+    if batch:
+        _mask_batch(batch)
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+# names repeat (every finding of a file shows its path): the masked form of the last
+# CACHE_SIZE distinct names, cleared whole when full so it stays bounded
+_CACHE: dict[str, str] = {}
+CACHE_SIZE = 65536
+BATCH_CHARS = 1 << 18  # names masked per detector pass
+
+
+def _mask_batch(names: list[str]) -> list[str]:
+    """``names`` masked, from one detector pass over them joined by GAP (which no hit
+    crosses and no keyword reaches over)."""
     from spillguard.masking import mask
 
-    out, last = [], 0
+    text = GAP.join(names)
+    starts = list(accumulate((len(n) + len(GAP) for n in names[:-1]), initial=0))
+    pieces: list[list[str]] = [[] for _ in names]
+    lasts = list(starts)  # per name: the end of the text already placed
     for hit, det in sorted(_text_detectors().hits(text, FLOOR), key=lambda pair: pair[0].start):
-        if hit.start < last:
+        i = bisect_right(starts, hit.start) - 1
+        if hit.start < lasts[i]:
             continue
-        out.append(text[last : hit.start])
         shown = mask(text[hit.start : hit.end], det.entity)
-        out.append("*" * (hit.end - hit.start) if shown == "[hidden]" else shown)
-        last = hit.end
-    out.append(text[last:])
-    return "".join(out)
+        pieces[i] += [text[lasts[i] : hit.start], "*" * (hit.end - hit.start) if shown == "[hidden]" else shown]
+        lasts[i] = hit.end
+    out = []
+    for i, name in enumerate(names):
+        masked = "".join(pieces[i]) + text[lasts[i] : starts[i] + len(name)] if pieces[i] else name
+        out.append(masked)
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[name] = masked
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -95,9 +142,25 @@ def _redacted(record: Any) -> Any:
 
 def redact_result(result):
     """``result`` (a ScanResult) with the identifiers in every name it shows masked."""
+    mask_all(_names(result))
     for group in ("targets", "coverage", "findings", "exposure", "traces", "people", "risk"):
         setattr(result, group, [_redacted(r) for r in getattr(result, group)])
     return result
+
+
+def _names(result) -> Iterable[str]:
+    """Every name ``_redacted`` will ask to mask, to mask them in batches first."""
+    for group in ("targets", "coverage", "findings", "exposure", "traces", "people", "risk"):
+        for record in getattr(result, group):
+            for name in _NAME_FIELDS:
+                value = getattr(record, name, None)
+                if isinstance(value, str):
+                    yield value
+            for name in _NAME_TUPLES:
+                yield from getattr(record, name, None) or ()
+            reid = getattr(record, "reidentification", None)
+            if isinstance(reid, dict):
+                yield from (q for q in reid.get("quasi_identifiers") or () if isinstance(q, str))
 
 
 class NameMaskFilter(logging.Filter):

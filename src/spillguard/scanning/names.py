@@ -22,7 +22,7 @@ from typing import Sequence
 from spillguard.detectors.base import Detector
 from spillguard.keys import Keyed
 from spillguard.models import Batch, Coverage
-from spillguard.redaction import may_hold_identifier
+from spillguard.redaction import GAP, may_hold_identifier
 from spillguard.scanning.container import ContainerRun, ContainerSummary
 from spillguard.scanning.text import CONTEXT
 from spillguard.settings import Settings
@@ -30,10 +30,6 @@ from spillguard.sources.base import ContainerScan
 
 NAMES = "(names)"  # the pseudo-container of a target's names
 CHUNK_CHARS = 1 << 18  # names read per detector pass
-# between two names: longer than any keyword window (48) and ended by line breaks (where
-# vocabulary values stop), of a character no detector takes in, so no name lends a
-# keyword to the next one
-GAP = "\n" + "\x00" * 64 + "\n"
 
 
 class NameScan:
