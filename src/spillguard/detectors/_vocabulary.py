@@ -193,6 +193,16 @@ class VocabularyDetector(ColumnDetector):
             cls._vocabulary_array = pa.array(sorted(cls.vocabulary()), type=pa.string())
         return cls._vocabulary_array
 
+    def confidence_bound(self, path: str | None) -> float:
+        """0 for a field whose name rules the entity out, or that has no telling name
+        when the values alone never count (``unnamed`` off: an age column needs its name)."""
+        if type(self).confidence is not VocabularyDetector.confidence:
+            return 1.0
+        ctx = FieldContext(path)
+        if self.blocked(ctx) or (not self.unnamed and self.field_name(ctx) is None):
+            return 0.0
+        return 1.0
+
     def confidence(self, stats: ColumnStats, ctx: FieldContext) -> tuple[float, list[str]]:
         if not stats.validated or self.blocked(ctx):
             return 0.0, []

@@ -96,6 +96,9 @@ class ColumnStats:
         return self.score_sum / self.validated if self.validated else 0.0
 
 
+COVERAGE_BONUS = 0.1  # confidence added when >= 80 % of a field's values hold the entity
+
+
 class Detector:
     id: ClassVar[str] = ""  # stable forever: SARIF rule id, baselines
     entity: ClassVar[str] = ""
@@ -141,8 +144,17 @@ class Detector:
         elif near:
             conf += 0.2
         if stats.coverage >= 0.8 and stats.nonempty >= 1:
-            conf += 0.1
+            conf += COVERAGE_BONUS
         return round(min(conf, 1.0), 2), evidence
+
+    def confidence_bound(self, path: str | None) -> float:
+        """The highest ``confidence`` a field named ``path`` can get from this detector,
+        whatever its values and neighbours. Below the scan's threshold, the column
+        scanner skips the detector on that field: its hits could never be reported (a
+        birth-date detector on created_at). Decided by the name alone: a field's
+        neighbours differ between batches of JSON Lines, and its tally adds them all up.
+        tests/detectors/test_confidence_bound.py checks it against ``confidence``."""
+        return 1.0
 
     # -- free-text path ----------------------------------------------------------
     def scan_text(self, text: str, floor: float = 0.0) -> list[Hit]:
@@ -172,6 +184,16 @@ class PatternDetector(Detector):
         return Verdict(candidate, self.base_score, "pattern")
 
     MEMO_SIZE: ClassVar[int] = 4096
+
+    def confidence_bound(self, path: str | None) -> float:
+        """A value without support (``needs_context``, no field name) scores at most
+        ``weak_score`` (scan_column caps it), and Detector.confidence adds at most the
+        coverage bonus. Neighbours are support too, and differ between batches: a
+        detector with ``sibling_names``, or a confidence of its own, is never bounded."""
+        if (not self.needs_context or self.sibling_names or type(self).confidence is not Detector.confidence
+                or name_matches(path, self.field_names)):
+            return 1.0
+        return round(min(self.weak_score + COVERAGE_BONUS, 1.0), 2)
 
     def _validated(self, candidate: str) -> Verdict | None:
         """``validate``, remembered for the last few thousand distinct candidates: real

@@ -35,10 +35,13 @@ def scan_batch(
     detectors: Sequence[Detector],
     keyed: Keyed,
     on_new: OnNew | None = None,
+    floor: float = 0.0,
 ) -> dict[str, list[str | None]]:
-    """Run every detector over every column of ``batch`` and add to ``tallies``. Returns
-    the text form (``to_text``) of each plain (not repeated) column's cells, for the
-    record sample to reuse."""
+    """Run every detector over every column of ``batch`` and add to ``tallies``, except
+    where a detector's ``confidence_bound`` for the column's name is below ``floor`` (the
+    scan's threshold: its hits there could never be reported). Returns the text form
+    (``to_text``) of each plain (not repeated) column's cells, for the record sample to
+    reuse."""
     siblings = frozenset(batch.columns)
     columns = []
     for path, values in batch.columns.items():
@@ -46,7 +49,8 @@ def scan_batch(
         columns.append((path, cells, records, [to_text(v) for v in cells]))
     with column_batch([texts for *_, texts in columns]):  # each gate runs once over all columns
         for path, cells, records, texts in columns:
-            _scan_column(path, cells, records, texts, tallies, detectors, keyed, on_new, siblings)
+            able = [d for d in detectors if d.confidence_bound(path) >= floor]
+            _scan_column(path, cells, records, texts, tallies, able, keyed, on_new, siblings)
     return {path: texts for path, _, _, texts in columns if "[]" not in path}
 
 

@@ -117,7 +117,8 @@ class ContainerRun:
         if batch.text is not None and self.text is not None:
             self.text.scan(batch)
         elif batch.columns:
-            texts = scan_batch(batch, self.tallies, self._detector_list, self.keyed, self.demographics.add)
+            texts = scan_batch(batch, self.tallies, self._detector_list, self.keyed, self.demographics.add,
+                               self.settings.min_confidence)
             self.sample.add(batch, texts)
 
     def detach_tallies(self, time_shift: int = 0) -> Tallies:
