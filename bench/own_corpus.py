@@ -111,17 +111,17 @@ def run(b, files: list[Path], patterns: Path) -> None:
                 continue
             report = b.out / f"report-{tool}-own-{name}.json"
             b.say(f"{tool} on {name} ({size / 1e6:.1f} MB)")
-            m = measure([b.sg, "scan", str(path), "--sample-size", "0", "--no-checks", "--fail-on", "never",
-                         "--quiet", "--format", "json", "--output", str(report), *extra],
-                        b.logs / f"{tool}-own-{name}.log")
+            m, spread = b.timed([b.sg, "scan", str(path), "--sample-size", "0", "--no-checks", "--fail-on",
+                                 "never", "--quiet", "--format", "json", "--output", str(report), *extra],
+                                b.logs / f"{tool}-own-{name}.log", size / 1e6)
             if m["rc"] != 0 or not report.exists():
                 b.row(tool, name, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']}, see logs)")
                 continue
             rep = _json(report)
             found = found_by_entity(rep)
             b.row(tool, name, size / 1e6, m["wall_s"], sum(c["records"] for c in rep["coverage"]), m["rss_mib"],
-                  note=f"{k}; {sum(found.values()):,} values found")
-            detail[tool] = {"wall_s": m["wall_s"], "found": found}
+                  note="; ".join(filter(None, (k, f"{sum(found.values()):,} values found", spread))))
+            detail[tool] = {"wall_s": m["wall_s"], "walls": m.get("walls", [m["wall_s"]]), "found": found}
         reference = None
         if k == TEXT and b.want("spillguard-detectors", k):
             pred = b.out / f"pred-spillguard-detectors-own-{name}.tsv"

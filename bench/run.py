@@ -233,6 +233,21 @@ class Bench:
         self.rows.append(r)
         return r
 
+    def timed(self, cmd: list[str], log: Path, mb: float) -> tuple[dict, str]:
+        """``measure`` run ``--repeat`` times: the run of median wall time (its RSS, exit
+        code and output), every wall time in ``walls``, and a note of the spread in
+        MB/s ("" for one run). A failed run ends the repeats."""
+        runs = []
+        for _ in range(max(1, self.args.repeat)):
+            runs.append(measure(cmd, log))
+            if runs[-1]["rc"] != 0:
+                return runs[-1], ""
+        walls = sorted(m["wall_s"] for m in runs)
+        m = sorted(runs, key=lambda r: r["wall_s"])[(len(runs) - 1) // 2]
+        m["walls"] = [r["wall_s"] for r in runs]
+        note = "" if len(runs) == 1 else f"median of {len(runs)}, {mb / walls[-1]:.2f}–{mb / walls[0]:.2f} MB/s"
+        return m, note
+
     # spillguard ---------------------------------------------------------------------
     def spillguard(self, meta: dict, cdir: Path) -> None:
         help_text = subprocess.run([self.sg, "scan", "--help"], capture_output=True, text=True).stdout
@@ -248,9 +263,9 @@ class Bench:
                     continue
                 report = self.out / f"report-{tool}-{fmt}.json"
                 self.say(f"{LABEL[tool]} on {info['file']} ({info['bytes'] / 1e6:.1f} MB)")
-                m = measure([self.sg, "scan", str(path), "--sample-size", "0", "--no-checks", "--fail-on",
-                             "never", "--quiet", "--format", "json", "--output", str(report), *extra],
-                            self.logs / f"{tool}-{fmt}.log")
+                m, spread = self.timed([self.sg, "scan", str(path), "--sample-size", "0", "--no-checks",
+                                        "--fail-on", "never", "--quiet", "--format", "json", "--output",
+                                        str(report), *extra], self.logs / f"{tool}-{fmt}.log", info["bytes"] / 1e6)
                 if m["rc"] != 0 or not report.exists():
                     self.row(tool, fmt, None, None, None, m["rss_mib"], na=f"failed (exit {m['rc']}, see logs)")
                     continue
@@ -263,8 +278,8 @@ class Bench:
                 else:
                     sc, counts = ev.score_fields(info["fields"], rep)
                     note = "field level"
-                self.row(tool, fmt, info["bytes"] / 1e6, m["wall_s"], records, m["rss_mib"], sc, note=note,
-                         approx=(fmt in TEXT_FORMATS))
+                self.row(tool, fmt, info["bytes"] / 1e6, m["wall_s"], records, m["rss_mib"], sc,
+                         note="; ".join(filter(None, (note, spread))), approx=(fmt in TEXT_FORMATS))
                 self.details[f"{tool}/{fmt}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
                                                  "records": records, "incomplete": incomplete,
                                                  "score": sc.as_dict(), "counts": counts}
@@ -551,11 +566,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-timeout", type=float, default=1800, help="seconds per peer run (default 1800)")
     ap.add_argument("--profile", action="store_true",
                     help="also cProfile spillguard on each format's slice (.bench/profile-*.txt)")
+    ap.add_argument("--repeat", type=int, default=1, metavar="N",
+                    help="run each spillguard row N times and report the median, with the spread (default 1)")
     ap.add_argument("--seed", default=corpus_mod.SEED)
     ap.add_argument("--corpus", type=Path, nargs="+", metavar="PATH",
                     help="measure files of your own (files, or directories of files) instead of the generated "
                          "corpus: speed and counts, no recall/precision (see bench/own_corpus.py)")
     args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat: 1 or more")
     only = {t.strip() for t in args.only.split(",") if t.strip()}
     unknown = only - set(TOOLS) - set(ROW_FORMATS)
     if unknown:

@@ -85,3 +85,28 @@ def test_profile_is_refused_with_a_corpus_of_your_own(tmp_path):
     done = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--corpus", str(tmp_path), "--profile",
                            "--no-peers", "--out-dir", str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 2 and "--profile" in done.stderr
+
+
+def test_repeated_rows_report_the_median_run_and_the_spread(tmp_path):
+    """``--repeat N``: each spillguard row is the run of median wall time, its note the
+    spread in MB/s; a failed run ends the repeats."""
+    import argparse
+
+    import run
+
+    durations = tmp_path / "durations"
+    durations.write_text("0.45 0.05 0.25")
+    script = ("import sys, time; p = sys.argv[1]; d = open(p).read().split(); "
+              "open(p, 'w').write(' '.join(d[1:])); sys.exit(3) if d[0] == 'fail' else time.sleep(float(d[0]))")
+    args = argparse.Namespace(out_dir=tmp_path, peer_python=tmp_path / "none", repeat=3)
+    b = run.Bench(args)
+    m, note = b.timed([sys.executable, "-c", script, str(durations)], tmp_path / "t.log", mb=10.0)
+    assert len(m["walls"]) == 3 and sorted(m["walls"])[1] == m["wall_s"] and 0.25 <= m["wall_s"] < 0.45
+    lo, hi = (float(x) for x in note.removeprefix("median of 3, ").removesuffix(" MB/s").split("–"))
+    assert lo == pytest.approx(10.0 / max(m["walls"]), abs=0.01) and hi == pytest.approx(10.0 / min(m["walls"]), abs=0.01)
+    durations.write_text("fail 0.01 0.01")  # the first run exits 3: no more repeats, no spread
+    m, note = b.timed([sys.executable, "-c", script, str(durations)], tmp_path / "t.log", mb=10.0)
+    assert m["rc"] == 3 and note == "" and "walls" not in m and durations.read_text() == "0.01 0.01"
+    args.repeat = 1
+    m, note = b.timed([sys.executable, "-c", script, str(durations)], tmp_path / "t.log", mb=10.0)
+    assert m["rc"] == 0 and note == "" and m["walls"] == [m["wall_s"]]
