@@ -112,8 +112,8 @@ def test_names_masked_together_are_masked_as_one_by_one(names):
     redaction.clear_cache()
     alone = [mask_identifiers(n) for n in names]
     redaction.clear_cache()
-    redaction.mask_all(names)
-    assert [redaction._CACHE.get(n, n) for n in names] == alone
+    shown = redaction.mask_all(names)
+    assert [shown.get(n, n) for n in names] == alone
     assert [mask_identifiers(n) for n in names] == alone
 
 
@@ -122,9 +122,13 @@ def test_names_are_masked_in_few_detector_passes(monkeypatch):
     detectors = redaction._text_detectors()
     real = type(detectors).hits
     monkeypatch.setattr(type(detectors), "hits", lambda self, text, floor: passes.append(1) or real(self, text, floor))
+    monkeypatch.setattr(redaction, "CACHE_SIZE", 100)  # far fewer than the names: no help from the cache
+    monkeypatch.setattr(redaction, "REDACT_CHUNK", 1000)
     redaction.clear_cache()
     names = [f"/estate/dept{i % 7}/guest_{ID}_{i}.csv" for i in range(3000)] + ["plain_name.csv"]
     result = ScanResult("0", "", "", targets=[], coverage=[Coverage(n, n, None) for n in names], findings=[])
     shown = redact_result(result)
-    assert len(passes) <= 1 + sum(len(n) + len(redaction.GAP) for n in names) // redaction.BATCH_CHARS
+    assert sum(len(n) + len(redaction.GAP) for n in names[:1000]) < 1 << 18  # one pass a chunk would do
+    assert len(passes) == 3  # one per chunk of 1000 names; the fourth, one plain name, needs none
     assert all(ID not in row.path for row in shown.coverage) and shown.coverage[-1].path == "plain_name.csv"
+    assert [row.path for row in shown.coverage[:3]] == [mask_identifiers(n) for n in names[:3]]

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 FLOOR = 0.5  # what a scan reports in free text by default (Settings.min_confidence)
 # every identifier the detectors report holds a digit, an '@' (e-mail) or a ':' (MAC);
@@ -46,21 +46,29 @@ def mask_identifiers(text: str | None) -> str | None:
     return shown if shown is not None else _mask_batch([text])[0]
 
 
-def mask_all(texts: Iterable[str | None]) -> None:
-    """Mask the names in ``texts`` ahead, many to one detector pass (a pass has a fixed
-    cost of ~80 us, which a million file names would pay a million times), and remember
-    them for ``mask_identifiers``."""
-    todo = [t for t in dict.fromkeys(texts) if may_hold_identifier(t) and t not in _CACHE]
+def mask_all(texts: Iterable[str | None]) -> dict[str, str]:
+    """``texts`` masked, many to one detector pass (a pass has a fixed cost of ~80 us,
+    which a million file names would pay a million times): {text: shown} for each text
+    that may hold an identifier (the rest are shown as they are). Also remembered for
+    ``mask_identifiers``."""
+    shown: dict[str, str] = {}
     batch: list[str] = []
     size = 0
-    for text in todo:
+    for text in dict.fromkeys(texts):
+        if not may_hold_identifier(text):
+            continue
+        cached = _CACHE.get(text)
+        if cached is not None:
+            shown[text] = cached
+            continue
         batch.append(text)
         size += len(text) + len(GAP)
         if size >= BATCH_CHARS:
-            _mask_batch(batch)
+            shown.update(zip(batch, _mask_batch(batch)))
             batch, size = [], 0
     if batch:
-        _mask_batch(batch)
+        shown.update(zip(batch, _mask_batch(batch)))
+    return shown
 
 
 def clear_cache() -> None:
@@ -116,19 +124,23 @@ _NAME_FIELDS = ("target", "path", "container", "field", "key_field", "time_field
 _NAME_TUPLES = ("place_fields", "evidence", "reasons")
 
 
-def _redacted(record: Any) -> Any:
+def _redacted(record: Any, shown: dict[str, str]) -> Any:
+    """``record`` with the names in it as ``shown`` (from ``mask_all``) shows them."""
+    def mask(text):
+        return shown.get(text, text) if isinstance(text, str) else text
+
     changes: dict[str, Any] = {}
     for name in _NAME_FIELDS:
         value = getattr(record, name, None)
-        if isinstance(value, str) and (shown := mask_identifiers(value)) != value:
-            changes[name] = shown
+        if isinstance(value, str) and mask(value) != value:
+            changes[name] = mask(value)
     for name in _NAME_TUPLES:
         values = getattr(record, name, None)
-        if values and (shown_all := tuple(mask_identifiers(v) for v in values)) != tuple(values):
+        if values and (shown_all := tuple(map(mask, values))) != tuple(values):
             changes[name] = shown_all
     reid = getattr(record, "reidentification", None)
     if isinstance(reid, dict) and reid.get("quasi_identifiers"):
-        qis = [mask_identifiers(q) if isinstance(q, str) else q for q in reid["quasi_identifiers"]]
+        qis = [mask(q) for q in reid["quasi_identifiers"]]
         if qis != list(reid["quasi_identifiers"]):
             changes["reidentification"] = {**reid, "quasi_identifiers": qis}
     if not changes:
@@ -140,27 +152,34 @@ def _redacted(record: Any) -> Any:
     return record
 
 
+REDACT_CHUNK = 4096  # records whose names are masked together
+
+
 def redact_result(result):
-    """``result`` (a ScanResult) with the identifiers in every name it shows masked."""
-    mask_all(_names(result))
+    """``result`` (a ScanResult) with the identifiers in every name it shows masked, a
+    chunk of records at a time (their names in few detector passes)."""
     for group in ("targets", "coverage", "findings", "exposure", "traces", "people", "risk"):
-        setattr(result, group, [_redacted(r) for r in getattr(result, group)])
+        records = getattr(result, group)
+        out = []
+        for i in range(0, len(records), REDACT_CHUNK):
+            chunk = records[i : i + REDACT_CHUNK]
+            shown = mask_all(name for record in chunk for name in _names(record))
+            out.extend(_redacted(record, shown) for record in chunk)
+        setattr(result, group, out)
     return result
 
 
-def _names(result) -> Iterable[str]:
-    """Every name ``_redacted`` will ask to mask, to mask them in batches first."""
-    for group in ("targets", "coverage", "findings", "exposure", "traces", "people", "risk"):
-        for record in getattr(result, group):
-            for name in _NAME_FIELDS:
-                value = getattr(record, name, None)
-                if isinstance(value, str):
-                    yield value
-            for name in _NAME_TUPLES:
-                yield from getattr(record, name, None) or ()
-            reid = getattr(record, "reidentification", None)
-            if isinstance(reid, dict):
-                yield from (q for q in reid.get("quasi_identifiers") or () if isinstance(q, str))
+def _names(record: Any) -> Iterator[str]:
+    """Every name ``_redacted`` shows of ``record``."""
+    for name in _NAME_FIELDS:
+        value = getattr(record, name, None)
+        if isinstance(value, str):
+            yield value
+    for name in _NAME_TUPLES:
+        yield from (v for v in getattr(record, name, None) or () if isinstance(v, str))
+    reid = getattr(record, "reidentification", None)
+    if isinstance(reid, dict):
+        yield from (q for q in reid.get("quasi_identifiers") or () if isinstance(q, str))
 
 
 class NameMaskFilter(logging.Filter):
