@@ -52,6 +52,7 @@ def test_no_field_gets_a_confidence_above_its_bound(path, siblings, values):
     ("address", "remark", 1.0),  # three address markers stand on their own
     ("address", "email", 0.0),  # the name rules it out
     ("cn-resident-id", "order_no", 1.0), ("phone-number", "c5", 1.0),
+    ("ip-address", "client_version", 0.0), ("ip-address", "client_ip", 1.0),  # the name rules it out
 ])
 def test_bounds_of_the_built_in_detectors(detector, path, bound):
     assert DETECTORS[detector].confidence_bound(path) == bound

@@ -186,12 +186,17 @@ class PatternDetector(Detector):
     MEMO_SIZE: ClassVar[int] = 4096
 
     def confidence_bound(self, path: str | None) -> float:
-        """A value without support (``needs_context``, no field name) scores at most
-        ``weak_score`` (scan_column caps it), and Detector.confidence adds at most the
-        coverage bonus. Neighbours are support too, and differ between batches: a
-        detector with ``sibling_names``, or a confidence of its own, is never bounded."""
-        if (not self.needs_context or self.sibling_names or type(self).confidence is not Detector.confidence
-                or name_matches(path, self.field_names)):
+        """0 for a field whose name rules the entity out (``not_field_names``: an IP
+        detector on client_version). A value without support (``needs_context``, no
+        field name) scores at most ``weak_score`` (scan_column caps it), and
+        Detector.confidence adds at most the coverage bonus. Neighbours are support too,
+        and differ between batches: a detector with ``sibling_names`` is bounded only by
+        its own field's name; one with a confidence of its own is never bounded."""
+        if type(self).confidence is not Detector.confidence:
+            return 1.0
+        if name_matches(path, self.not_field_names):
+            return 0.0
+        if not self.needs_context or self.sibling_names or name_matches(path, self.field_names):
             return 1.0
         return round(min(self.weak_score + COVERAGE_BONUS, 1.0), 2)
 
