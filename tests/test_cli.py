@@ -148,6 +148,7 @@ def test_jobs_auto_is_one_worker_per_cpu_this_process_may_use(monkeypatch):
 
     assert jobs.Jobs().convert("auto", None, None) == jobs.usable_cpus() == len(os.sched_getaffinity(0))
     assert jobs.Jobs().convert(" 3 ", None, None) == 3
+    assert "--jobs N|auto" in run("scan", "--help").stdout
     monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda pid: {0, 5, 7})  # e.g. taskset -c 0,5,7
     assert jobs.Jobs().convert("AUTO", None, None) == 3
 

@@ -18,6 +18,9 @@ def usable_cpus() -> int:
 class Jobs(click.ParamType):
     name = "N|auto"
 
+    def get_metavar(self, param, ctx=None) -> str:
+        return "N|auto"  # click would upper-case the name
+
     def convert(self, value, param, ctx):
         if isinstance(value, int) and not isinstance(value, bool):
             n = value
