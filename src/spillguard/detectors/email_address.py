@@ -17,6 +17,7 @@ class EmailAddressDetector(PatternDetector):
     field_names = ("email", "mail", "邮箱", "电子邮件", "电子邮箱", "dzyx")
     text_keywords = ("email", "e-mail", "mail", "邮箱", "邮件")
     base_score = 0.9
+    scan_from_gate_match = False  # RE2 finds the start of a match dearly here (base.py)
     pattern = (
         r"(?<![0-9A-Za-z._%+\-])(?P<v>[0-9A-Za-z._%+\-]{1,64}@"
         r"(?:[0-9A-Za-z](?:[0-9A-Za-z\-]{0,61}[0-9A-Za-z])?\.)+"

@@ -69,7 +69,9 @@ class Segments:
         self.cells = cells
         lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False).astype(np.int64)
         self.starts = np.concatenate(([0], np.cumsum(lengths + len(delimiter))))  # +1 past the end
-        self._windows: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._lengths = lengths
+        self._extra: np.ndarray | None = None  # per segment: UTF-8 bytes beyond one a character
+        self._windows: dict[tuple[str, int, bool], list[tuple[int, int]]] = {}
         self._families: dict[tuple[str, ...], tuple[np.ndarray, pa.Array] | None] = {}
         # One pass of the union of ``union``'s gates first: a member gate then only looks
         # at the segments the union marked (on clean text, a few in a hundred).
@@ -89,24 +91,51 @@ class Segments:
         SHARES.learn(_TEXT, gate, len(marked), len(self.cells))
         return marked
 
+    def _marked_from(self, gate: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """The segments ``gate`` marks, and in each how far (in characters, at least)
+        its first match starts: a match of the detector's regex cannot start before
+        the first match of its gate (a superset of its matches)."""
+        pre = (self.pre, self.pre_cells) if gate in self.members else None
+        at = first_matches(self.cells if pre is None else pre[1], gate)
+        hit = np.flatnonzero(at >= 0)
+        marked, at = (hit if pre is None else pre[0][hit]), at[hit]
+        SHARES.learn(_TEXT, gate, len(marked), len(self.cells))
+        return marked, self._chars_before(marked, at)
+
+    def _chars_before(self, rows: np.ndarray, byte_at: np.ndarray) -> np.ndarray:
+        """A lower bound of the characters before UTF-8 byte ``byte_at`` of each segment
+        of ``rows`` (exact for ASCII): each character beyond one byte takes at least one
+        more, and none takes more than four."""
+        if self._extra is None:
+            self._extra = pc.binary_length(self.cells).to_numpy(zero_copy_only=False).astype(np.int64) - self._lengths
+        return np.maximum(byte_at - self._extra[rows], -(-byte_at // 4))
+
     def _family_pass(self, family: tuple[str, ...]) -> tuple[np.ndarray, pa.Array] | None:
         """``union_pass`` of ``family``'s gates, once per cut."""
         if family not in self._families:
             self._families[family] = union_pass(self.cells, family)
         return self._families[family]
 
-    def windows(self, gate: str, reach: int = 0, family: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    def windows(self, gate: str, reach: int = 0, family: tuple[str, ...] = (),
+                from_match: bool = False) -> list[tuple[int, int]]:
         """(pos, endpos) runs of consecutive marked segments; endpos takes in the
         delimiter after the run so that lookaheads see the real next character.
         ``reach`` also marks the segments that start within that many characters after
         a marked one (a keyword gate: the value follows the keyword). ``family``: gates
         asked for together, each rare even where the union pass rests (the vocabulary
         detectors' keyword gates): one pass of their union first, then ``gate`` only
-        over the segments it marked."""
-        got = self._windows.get((gate, reach))
+        over the segments it marked. ``from_match``: each window starts where the gate's
+        first match in its first segment does, not at the segment's start (reach 0 and
+        no family only)."""
+        from_match = from_match and not reach and not family
+        got = self._windows.get((gate, reach, from_match))
         if got is not None:
             return got
-        marked = self._marked(gate, family)
+        skip = None
+        if from_match:
+            marked, skip = self._marked_from(gate)
+        else:
+            marked = self._marked(gate, family)
         if reach and len(marked):
             last = np.searchsorted(self.starts, self.starts[marked + 1] + reach, side="right") - 1
             cover = np.zeros(len(self.starts) + 1, dtype=np.int64)
@@ -115,16 +144,23 @@ class Segments:
             marked = np.flatnonzero(np.cumsum(cover)[: len(self.starts) - 1] > 0)
         out: list[tuple[int, int]] = []
         if len(marked):
+            begins = self.starts[marked] if skip is None else self.starts[marked] + skip
+            ends = self.starts[marked + 1]  # with the delimiter after the segment
             # a new window only after a gap of more than MERGE_GAP characters: scanning a
             # few unmarked cells costs less than one more finditer call
-            gaps = self.starts[marked[1:]] - self.starts[marked[:-1] + 1]
-            breaks = np.flatnonzero(gaps > MERGE_GAP)
-            firsts = np.concatenate(([marked[0]], marked[breaks + 1]))
-            lasts = np.concatenate((marked[breaks], [marked[-1]]))
+            breaks = np.flatnonzero(begins[1:] - ends[:-1] > MERGE_GAP)
+            firsts = np.concatenate(([begins[0]], begins[breaks + 1]))
+            lasts = np.concatenate((ends[breaks], [ends[-1]]))
             n = len(self.text)
-            out = [(int(s), min(n, int(e))) for s, e in zip(self.starts[firsts], self.starts[lasts + 1])]
-        self._windows[(gate, reach)] = out
+            out = [(int(s), min(n, int(e))) for s, e in zip(firsts, lasts)]
+        self._windows[(gate, reach, from_match)] = out
         return out
+
+
+def first_matches(arr: pa.Array, gate: str) -> np.ndarray:
+    """The UTF-8 byte offset of ``gate``'s first match in each value of ``arr``; -1 where
+    there is none (and for nulls)."""
+    return pc.fill_null(pc.find_substring_regex(arr, gate), -1).to_numpy(zero_copy_only=False)
 
 
 def marked_rows(arr: pa.Array, gate: str) -> np.ndarray:
@@ -207,6 +243,9 @@ class _ColumnSegments(Segments):
 
     def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
         return np.flatnonzero(self._batch.marks(gate)[self._lo : self._hi])
+
+    def _marked_from(self, gate: str) -> tuple[np.ndarray, np.ndarray | None]:
+        return self._marked(gate), None  # a cell's candidate starts at or near its start
 
 
 class ColumnBatch:
@@ -310,10 +349,10 @@ def segments(text: str, delimiter: str) -> Segments | None:
 
 
 def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None = None,
-            reach: int = 0, family: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+            reach: int = 0, family: tuple[str, ...] = (), from_match: bool = False) -> list[tuple[int, int]]:
     """Where ``rx`` may match in ``text``: the whole text when it is short or ``rx`` has
-    no gate. ``gate`` overrides the rewritten pattern; ``reach``, ``family``: see
-    Segments.windows."""
+    no gate. ``gate`` overrides the rewritten pattern; ``reach``, ``family``,
+    ``from_match``: see Segments.windows."""
     if len(text) < MIN_GATED_CHARS or not _ON[0] or ends_text(rx.pattern):
         return [(0, len(text))]
     gate = gate or automaton_pattern(rx.pattern, rx.flags)
@@ -322,7 +361,7 @@ def windows(text: str, rx: re.Pattern, delimiter: str = "\n", gate: str | None =
         return [(0, len(text))]
     if delimiter == "\n" and gate not in _TEXT_GATES and len(_TEXT_GATES) < MAX_UNION:
         _TEXT_GATES.add(gate)
-    return seg.windows(gate, reach, family)
+    return seg.windows(gate, reach, family, from_match)
 
 
 def gated_finditer(rx: re.Pattern, text: str, delimiter: str = "\n", gate: str | None = None, reach: int = 0,

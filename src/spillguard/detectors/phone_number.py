@@ -23,6 +23,7 @@ class PhoneNumberDetector(PatternDetector):
     )
     text_keywords = ("phone", "tel", "mobile", "cell", "call", "电话", "手机", "联系方式")
     default_region = "CN"
+    scan_from_gate_match = False  # RE2 finds the start of a match dearly here (base.py)
     pattern = (
         r"(?<![0-9A-Za-z+])(?<!\d[\-.])(?P<v>"
         r"\+[1-9]\d{0,2}(?:[ .\-]?\(\d{1,4}\))?[ .\-]?\d{1,14}(?:[ .\-]\d{1,14}){0,5}"  # +intl
