@@ -162,8 +162,10 @@ def test_the_union_pass_learnt_from_earlier_chunks_changes_nothing(fresh_shares)
     assert gate._TEXT_GATES  # learnt
     seg = gate.segments(doc + " ", "\n")  # a new chunk: cut with the union
     sparse = gate.SHARES.sparse(gate._TEXT, gate._TEXT_GATES)
-    assert len(sparse) > 1 and seg is not None and seg.members == frozenset(sparse)
-    assert 0 < len(seg.pre) < len(seg.starts) - 1
+    assert len(sparse) > 1 and seg is not None and seg.unions.members == frozenset(sparse)
+    for group in seg.unions.groups():
+        marked, _ = seg.unions.pre(group[0])
+        assert 0 < len(marked) < len(seg.starts) - 1
     second = _findings([Batch(text=doc + " ", records=doc.count("\n"))], "text")
     with gate.disabled():
         ungated = _findings(batch, "text")
@@ -180,7 +182,7 @@ def test_on_dense_text_only_the_sparse_gates_join_the_union(fresh_shares):
     dense_gates = {g for g, share in shares.items() if share > gate.SPARSE_SHARE}
     assert dense_gates and len(dense_gates) < len(shares) - 1
     seg = gate.segments(dense + " ", "\n")
-    assert seg.members == frozenset(shares) - dense_gates
+    assert seg.unions.members == frozenset(shares) - dense_gates
     second = _findings([Batch(text=dense + " ", records=dense.count("\n"))], "text")
     with gate.disabled():
         assert first == second == _findings(batch, "text")
@@ -199,17 +201,43 @@ def test_column_batches_pass_their_sparse_gates_as_one_union(fresh_shares):
 
     def spy(self, g):
         got = real(self, g)
-        unions.append(self._union)
+        unions.append(self._unions)
         return got
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(gate.ColumnBatch, "_pass", spy)
         gated = _findings(batches, "records")
-    members, pre = unions[-1]
-    assert len(members) > 1 and pre is not None and 0 < len(pre[0]) < 7 * 400
-    assert not unions[0][0]  # the first batch knew no shares yet
+    last = unions[-1]
+    assert len(last.members) > 1
+    for group in last.groups():
+        pre = last.pre(group[0])
+        assert pre is not None and 0 < len(pre[0]) < 7 * 400
+    assert not unions[0].members  # the first batch knew no shares yet
     with gate.disabled():
         assert gated == _findings(batches, "records")
+
+
+def test_the_sparse_gates_unite_by_case_mode():
+    """Keyword gates (case-insensitive) and rewritten patterns (case-sensitive) pass as
+    two unions; a mode with one gate passes alone."""
+    keywords = ("(?i)imei|串号", "(?i)imsi", "(?:x(?i)dob)")
+    shapes = ("[A-Z0-9<]{30}", "[0-9]{15}")
+    assert gate.union_groups(keywords + shapes) == (tuple(sorted(keywords)), tuple(sorted(shapes)))
+    assert gate.union_groups(keywords + shapes[:1]) == (tuple(sorted(keywords)),)
+    assert gate.union_groups(shapes[:1]) == ()
+
+
+def test_each_union_marks_exactly_the_lines_its_members_mark():
+    """A member gate looks only at the lines its union marked: those are all the lines
+    it marks alone."""
+    text = "\n".join(_example_texts() * 3 + ["nothing here", "IMEI 490154203237518", "dob: 1990"] * 40)
+    gates = ("(?i)imei|串号", "(?i)d\\x{2e}o\\x{2e}b|dob", "[0-9]{15}", "[A-Z]{2}[0-9]{2}")
+    seg = gate.Segments(text, "\n", gates)
+    alone = gate.Segments(text, "\n")
+    assert len(seg.unions.groups()) == 2
+    for g in gates:
+        assert seg.unions.pre(g) is not None
+        assert list(seg._marked(g)) == list(alone._marked(g)) != []
 
 
 def test_a_pattern_anchored_at_the_end_of_text_is_never_windowed():

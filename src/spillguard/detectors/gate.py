@@ -13,8 +13,9 @@ line break in free text, which no pattern here needs; the passport MRZ, whose zo
 lines, brings a gate of its own that marks each of its lines).
 
 Gates that marked few segments on the last chunk or batch (SPARSE_SHARE; learnt per
-gate as a scan goes) pass first as one union, and each of them then only over the
-segments the union marked: one RE2 pass instead of one per gate. Gates that each mark
+gate as a scan goes) pass first as a union (one per case mode: ``union_groups``), and
+each of them then only over the segments its union marked: two RE2 passes instead of
+one per gate. Gates that each mark
 few lines even in PII-dense text (the vocabulary detectors' keyword gates) can also be
 asked for as a ``family``: one pass of the family's union, then each member gate only
 over the lines it marked.
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -73,18 +74,12 @@ class Segments:
         self._extra: np.ndarray | None = None  # per segment: UTF-8 bytes beyond one a character
         self._windows: dict[tuple[str, int, bool], list[tuple[int, int]]] = {}
         self._families: dict[tuple[str, ...], tuple[np.ndarray, pa.Array] | None] = {}
-        # One pass of the union of ``union``'s gates first: a member gate then only looks
-        # at the segments the union marked (on clean text, a few in a hundred).
-        self.members, self.pre, self.pre_cells = frozenset(), None, None
-        if union:
-            got = union_pass(cells, union)
-            if got is None:  # too big for RE2: gate one by one
-                return
-            self.members = frozenset(union)
-            self.pre, self.pre_cells = got
+        # A pass of the union of ``union``'s gates first: a member gate then only looks at
+        # the segments the union marked (on clean text, a few in a hundred).
+        self.unions = Unions(cells, union)
 
     def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
-        pre = (self.pre, self.pre_cells) if gate in self.members else None
+        pre = self.unions.pre(gate)
         if pre is None and gate in family:
             pre = self._family_pass(family)
         marked = marked_rows(self.cells, gate) if pre is None else pre[0][marked_rows(pre[1], gate)]
@@ -95,7 +90,7 @@ class Segments:
         """The segments ``gate`` marks, and in each how far (in characters, at least)
         its first match starts: a match of the detector's regex cannot start before
         the first match of its gate (a superset of its matches)."""
-        pre = (self.pre, self.pre_cells) if gate in self.members else None
+        pre = self.unions.pre(gate)
         at = first_matches(self.cells if pre is None else pre[1], gate)
         hit = np.flatnonzero(at >= 0)
         marked, at = (hit if pre is None else pre[0][hit]), at[hit]
@@ -151,8 +146,7 @@ class Segments:
             breaks = np.flatnonzero(begins[1:] - ends[:-1] > MERGE_GAP)
             firsts = np.concatenate(([begins[0]], begins[breaks + 1]))
             lasts = np.concatenate((ends[breaks], [ends[-1]]))
-            n = len(self.text)
-            out = [(int(s), min(n, int(e))) for s, e in zip(firsts, lasts)]
+            out = list(zip(firsts.tolist(), np.minimum(lasts, len(self.text)).tolist()))  # Python ints, made in C
         self._windows[(gate, reach, from_match)] = out
         return out
 
@@ -176,6 +170,46 @@ def union_pass(cells: pa.Array, gates: tuple[str, ...]) -> tuple[np.ndarray, pa.
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     return marked, cells.take(pa.array(marked, type=pa.int64()))
+
+
+def union_groups(gates: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """The sparse gates in one union per case mode: the case-insensitive ones (text
+    keywords) apart from the case-sensitive ones (the rewritten patterns). Together they
+    overflow the DFA RE2 caches for a pass: on the bench logs the union of all 22 took
+    2.5 times as long as the two unions one after the other (and 0.6 times the 22 passes
+    alone); cutting the union into arbitrary halves or into groups of 4-13 gates was
+    slower than cutting it by case mode. A mode with one gate has no union."""
+    by_mode: dict[bool, list[str]] = {}
+    for g in sorted(gates):
+        by_mode.setdefault("(?i)" in g, []).append(g)
+    return tuple(tuple(group) for group in by_mode.values() if len(group) > 1)
+
+
+class Unions:
+    """The union passes of a set of sparse gates over ``cells``, each made when one of
+    its members is first asked for."""
+
+    def __init__(self, cells: pa.Array | None, gates: Iterable[str] = ()):
+        self.cells = cells
+        self._group = {g: group for group in union_groups(gates) for g in group}
+        self._passes: dict[tuple[str, ...], tuple[np.ndarray, pa.Array] | None] = {}
+
+    @property
+    def members(self) -> frozenset[str]:
+        return frozenset(self._group)
+
+    def groups(self) -> set[tuple[str, ...]]:
+        return set(self._group.values())
+
+    def pre(self, gate: str) -> tuple[np.ndarray, pa.Array] | None:
+        """The cells ``gate``'s union marked, and those cells; None: ``gate`` is in no
+        union, or its union is too big for RE2 (the gate then passes alone)."""
+        group = self._group.get(gate)
+        if group is None:
+            return None
+        if group not in self._passes:
+            self._passes[group] = union_pass(self.cells, group)
+        return self._passes[group]
 
 
 def other_digits(arr: pa.Array) -> bool:
@@ -239,7 +273,7 @@ class _ColumnSegments(Segments):
         self.text, self._batch, self._lo, self._hi = joined, batch, lo, hi
         self.starts = np.array(starts + [len(joined) + 1], dtype=np.int64)  # +1 past the end, as Segments
         self._windows = {}
-        self.members, self.pre, self.pre_cells = frozenset(), None, None
+        self.unions = Unions(None)  # the batch's own (ColumnBatch._pass)
 
     def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
         return np.flatnonzero(self._batch.marks(gate)[self._lo : self._hi])
@@ -259,7 +293,7 @@ class ColumnBatch:
         self._joined: dict[int, tuple[list, str, list[int]]] = {}  # id(texts) -> (texts, joined, starts)
         self._views: dict[int, tuple[str, _ColumnSegments]] = {}  # id(joined) -> (joined, view)
         self._marks: dict[str, np.ndarray] = {}
-        self._union: tuple[frozenset[str], tuple[np.ndarray, pa.Array] | None] | None = None
+        self._unions: Unions | None = None  # made when the first gate is asked for
         flat: list[str] = []
         spans = []
         for texts in columns:
@@ -292,16 +326,15 @@ class ColumnBatch:
         return got
 
     def _pass(self, gate: str) -> np.ndarray:
-        """The cells ``gate`` marks, as a mask: a sparse gate only looks at the cells the
-        sparse gates' union marked (one union pass per batch, made when first needed)."""
+        """The cells ``gate`` marks, as a mask: a sparse gate only looks at the cells its
+        union of sparse gates marked (one pass a union and batch, made when first needed)."""
         if len(_CELL_GATES) < MAX_UNION:
             _CELL_GATES.add(gate)
-        if self._union is None:
-            gates = SHARES.sparse(_CELLS, _CELL_GATES)
-            self._union = (frozenset(gates), union_pass(self.cells, gates) if len(gates) > 1 else None)
-        members, pre = self._union
+        if self._unions is None:
+            self._unions = Unions(self.cells, SHARES.sparse(_CELLS, _CELL_GATES))
+        pre = self._unions.pre(gate)
         mask = np.zeros(len(self.cells), dtype=bool)
-        if gate in members and pre is not None:
+        if pre is not None:
             mask[pre[0][marked_rows(pre[1], gate)]] = True
         else:
             mask[marked_rows(self.cells, gate)] = True
