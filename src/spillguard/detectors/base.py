@@ -439,6 +439,18 @@ def to_text(raw: Any) -> str | None:
     return None
 
 
+_STR_OR_NONE = frozenset((str, type(None)))
+
+
+def texts_of(cells: list[Any]) -> list[str | None]:
+    """``to_text`` of each cell. A column of strings (CSV, most JSON) takes a one-line
+    test per cell instead of a call: a non-empty string that is not all whitespace is
+    what ``raw.strip()`` keeps (both use the same Unicode whitespace)."""
+    if set(map(type, cells)) <= _STR_OR_NONE:
+        return [v if v and not v.isspace() else None for v in cells]
+    return [to_text(v) for v in cells]
+
+
 def evaluate_example(detector: Detector, example: Example) -> float:
     """The confidence this detector alone gives its example: for a field, the column
     confidence of a one-value column; for free text, the best hit score."""

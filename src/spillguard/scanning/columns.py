@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import repeat
 from typing import Any, Sequence
 
-from spillguard.detectors.base import Detector, Hit, to_text
+from spillguard.detectors.base import Detector, Hit, texts_of
 from spillguard.detectors.context import FieldContext
 from spillguard.detectors.gate import column_batch
 from spillguard.keys import Keyed
@@ -40,13 +40,13 @@ def scan_batch(
     """Run every detector over every column of ``batch`` and add to ``tallies``, except
     where a detector's ``confidence_bound`` for the column's name is below ``floor`` (the
     scan's threshold: its hits there could never be reported). Returns the text form
-    (``to_text``) of each plain (not repeated) column's cells, for the record sample to
+    (``texts_of``) of each plain (not repeated) column's cells, for the record sample to
     reuse."""
     siblings = frozenset(batch.columns)
     columns = []
     for path, values in batch.columns.items():
         cells, records = explode(path, values)
-        columns.append((path, cells, records, [to_text(v) for v in cells]))
+        columns.append((path, cells, records, texts_of(cells)))
     with column_batch([texts for *_, texts in columns]):  # each gate runs once over all columns
         for path, cells, records, texts in columns:
             able = [d for d in detectors if d.confidence_bound(path) >= floor]
