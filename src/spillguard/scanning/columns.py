@@ -4,6 +4,7 @@ overlaps are resolved per cell, and the field tallies grow."""
 from __future__ import annotations
 
 from itertools import repeat
+from operator import attrgetter
 from typing import Any, Sequence
 
 from spillguard.detectors.base import Detector, Hit, texts_of
@@ -13,6 +14,9 @@ from spillguard.keys import Keyed
 from spillguard.models import Batch
 from spillguard.scanning.aggregate import FieldTally, OnNew
 from spillguard.scanning.overlap import resolve
+
+
+_ROW = attrgetter("row")
 
 
 def explode(path: str, values: list[Any]) -> tuple[list[Any], list[int]]:
@@ -83,7 +87,7 @@ def _scan_column(path: str, cells: list[Any], records: list[int], texts: list[st
         t = tally.by_detector[det_id]
         t.stats.validated += len(hits)
         t.add_all(hits, keyed)
-        cells = {h.row for h in hits}
+        cells = set(map(_ROW, hits))
         t.stats.rows += len(cells)
         t.add_records(len({records[c] for c in cells}))
 
