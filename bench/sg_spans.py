@@ -4,7 +4,7 @@ precision/recall (the end-to-end report only has counts per entity for free text
 
     .venv/bin/python bench/sg_spans.py --input text.log --out spans.tsv [--max-bytes N]
 
-Same path as the engine's TextScanner: chunks of ~1 MiB characters ending at a newline
+Same path and process settings (``runtime.tune_gc``) as the engine's TextScanner: chunks of ~1 MiB characters ending at a newline
 (``Limits.text_chunk_chars``), every detector from ``spillguard.detectors.registry()``
 that implements ``scan_text``, hits below ``Settings.min_confidence`` (0.5) dropped,
 overlaps resolved (the surer one wins): ``spillguard.scanning.text.TextDetectors``, the
@@ -22,11 +22,14 @@ import argparse
 import bisect
 import json
 import os
+import re
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
 import _common  # noqa: E402
+
+_NEWLINE = re.compile("\n")
 
 
 def _chunks(path: str, max_bytes: int, size: int):
@@ -61,8 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     from spillguard import __version__
     from spillguard.detectors import registry
+    from spillguard.runtime import tune_gc
     from spillguard.scanning.text import TextDetectors
     from spillguard.settings import Limits, Settings
+
+    tune_gc()  # as the command line does in every process that scans
 
     min_conf = Settings(targets=["-"]).min_confidence
     chunk_chars = Limits().text_chunk_chars
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         nbytes += len(chunk.encode("utf-8"))
         kept = detectors.hits(chunk, min_conf)
         if kept:
-            newlines = [i for i, ch in enumerate(chunk) if ch == "\n"]
+            newlines = [m.start() for m in _NEWLINE.finditer(chunk)]  # in C, as the engine finds them
             predictions += len(kept)
             for hit, det in kept:
                 k = bisect.bisect_left(newlines, hit.start)  # line within the chunk
