@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spillguard.detectors._vocab import norm
-from spillguard.detectors.gate import enabled, marked_rows, other_digits
+from spillguard.detectors.gate import current_batch, enabled, marked_rows, other_digits
 
 _MISS = object()
 # Kinds of ASCII character a ``value_gate`` may need (``value_gate_needs``); BLANK: where
@@ -85,8 +85,12 @@ class Column:
         if raw_types and self.holds_raw(raw_types):
             rows.update(i for i, r in enumerate(self.raw) if isinstance(r, raw_types))
         if gate is not None:
-            arr = self.gated_arrow()
-            rows.update(range(len(self.texts)) if arr is None else marked_rows(arr, gate).tolist())
+            batch = current_batch()  # its pass over every column: one regex compile a batch
+            marked = batch.column_marks(self.texts, gate) if batch is not None else None
+            if marked is None:
+                arr = self.gated_arrow()
+                marked = range(len(self.texts)) if arr is None else marked_rows(arr, gate).tolist()
+            rows.update(marked)
         return sorted(rows)
 
     @property

@@ -314,6 +314,18 @@ class ColumnBatch:
         got = self._joined.get(id(texts))
         return (got[1], got[2]) if got is not None and got[0] is texts else None
 
+    def column_marks(self, texts: list[str | None], gate: str) -> list[int] | None:
+        """The rows of ``texts`` (a column of this batch) that ``gate`` marks, from its
+        batch-wide pass; None when ``texts`` is not a column of the batch or its cells
+        differ from the texts (a value holding SEP, or no batch-wide cells at all). A None
+        text is never marked, as in a column's own Arrow form (where it is null)."""
+        got = self.joined(texts)
+        view = self.view(got[0]) if got is not None else None
+        if view is None or SEP in "".join(filter(None, texts)):  # joined, SEP became a blank
+            return None
+        rows = view._marked(gate).tolist()
+        return [i for i in rows if texts[i] is not None] if None in texts else rows
+
     def view(self, joined: str) -> Segments | None:
         got = self._views.get(id(joined))
         return got[1] if got is not None and got[0] is joined else None
