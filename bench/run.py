@@ -6,7 +6,8 @@
     .venv/bin/python bench/run.py --size 20 --only spillguard,text --no-peers
 
 Runs in spillguard's .venv. Generates (or reuses) the deterministic corpus of
-bench/corpus.py, then runs each tool in its own subprocess and measures it from outside
+bench/corpus.py, then, corpus file by corpus file (so that the rows compared with each
+other run minutes apart), runs each tool in its own subprocess and measures it from outside
 (wall time; peak RSS = the larger of the child's VmHWM and the largest sum of RSS over
 its process tree, both sampled from /proc every 50 ms. The child's ru_maxrss from wait4
 is kept in results.json but not used: Linux carries the forking harness's own RSS into
@@ -249,10 +250,10 @@ class Bench:
         return m, note
 
     # spillguard ---------------------------------------------------------------------
-    def spillguard(self, meta: dict, cdir: Path) -> None:
+    def spillguard(self, meta: dict, cdir: Path, formats=FORMATS) -> None:
         help_text = subprocess.run([self.sg, "scan", "--help"], capture_output=True, text=True).stdout
         has_jobs = "--jobs" in help_text
-        for fmt in FORMATS:
+        for fmt in formats:
             info = meta["formats"][fmt]
             path = cdir / info["file"]
             for tool, extra in (("spillguard", []), ("spillguard-jobs", ["--jobs", "2"])):
@@ -319,9 +320,9 @@ class Bench:
             self.details[f"{tool}/{LAKE}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
                                               "records": records, "score": total.as_dict()}
 
-    def detectors(self, meta: dict, cdir: Path) -> None:
+    def detectors(self, meta: dict, cdir: Path, formats=FORMATS) -> None:
         tool = "spillguard-detectors"
-        for fmt in TEXT_FORMATS:
+        for fmt in (f for f in formats if f in TEXT_FORMATS):
             if not self.want(tool, fmt):
                 continue
             info = meta["formats"][fmt]
@@ -354,10 +355,10 @@ class Bench:
         return lines - 1 if fmt == "csv" else lines
 
     # peers ----------------------------------------------------------------------------
-    def peers(self, meta: dict, cdir: Path) -> None:
+    def peers(self, meta: dict, cdir: Path, formats=FORMATS) -> None:
         max_bytes = int(self.args.max_peer_mb * 1_000_000)
         for tool, (script, mapping) in PEERS.items():
-            for fmt in PEER_FORMATS:
+            for fmt in (f for f in formats if f in PEER_FORMATS):
                 if not self.want(tool, fmt):
                     continue
                 info = meta["formats"][fmt]
@@ -383,9 +384,9 @@ class Bench:
                 self.details[f"{tool}/{fmt}"] = {"measure": {k: v for k, v in m.items() if k != "stdout"},
                                                  "adapter": st, "score": sc.as_dict(), **extra}
 
-    def floors(self, meta: dict, cdir: Path, patterns: Path) -> None:
+    def floors(self, meta: dict, cdir: Path, patterns: Path, formats=FORMATS) -> None:
         for tool, script in FLOORS:
-            for fmt in FORMATS:
+            for fmt in formats:
                 if not self.want(tool, fmt):
                     continue
                 if fmt == "parquet":
@@ -606,12 +607,15 @@ def main(argv: list[str] | None = None) -> int:
     patterns = args.out_dir / "patterns.json"
     subprocess.run([b.py, str(HERE / "patterns.py"), "--out", str(patterns)], check=True, cwd=REPO)
 
-    b.spillguard(meta, cdir)
-    b.detectors(meta, cdir)
+    # corpus by corpus: the rows compared with each other run minutes apart, not across
+    # the whole run (this shared machine's speed drifts by 10-30 % within an hour)
+    for fmt in FORMATS:
+        b.spillguard(meta, cdir, (fmt,))
+        b.detectors(meta, cdir, (fmt,))
+        if args.peers:
+            b.peers(meta, cdir, (fmt,))
+            b.floors(meta, cdir, patterns, (fmt,))
     b.spark(meta, cdir)
-    if args.peers:
-        b.peers(meta, cdir)
-        b.floors(meta, cdir, patterns)
     if args.profile:
         b.profile(meta, cdir)
 
