@@ -4,11 +4,11 @@ precision/recall (the end-to-end report only has counts per entity for free text
 
     .venv/bin/python bench/sg_spans.py --input text.log --out spans.tsv [--max-bytes N]
 
-Same path and process settings (``runtime.tune_gc``) as the engine's TextScanner: chunks of ~1 MiB characters ending at a newline
-(``Limits.text_chunk_chars``), every detector from ``spillguard.detectors.registry()``
-that implements ``scan_text``, hits below ``Settings.min_confidence`` (0.5) dropped,
-overlaps resolved (the surer one wins): ``spillguard.scanning.text.TextDetectors``, the
-engine's own.
+Same path and process settings (``runtime.tune_gc``) as the engine's TextScanner:
+chunks of ~1 MiB characters ending at a newline (``Limits.text_chunk_chars``), every
+detector from ``spillguard.detectors.registry()`` that implements ``scan_text``, hits
+below ``Settings.min_confidence`` (0.5) dropped, overlaps resolved (the surer one wins):
+``spillguard.scanning.text.TextDetectors``, the engine's own.
 No tallies, distinct counts or reports: this is also the "detectors only" row.
 
 Writes ``record  start  end  type  text`` (record = line, offsets in characters within

@@ -15,10 +15,9 @@ lines, brings a gate of its own that marks each of its lines).
 Gates that marked few segments on the last chunk or batch (SPARSE_SHARE; learnt per
 gate as a scan goes) pass first as a union (one per case mode: ``union_groups``), and
 each of them then only over the segments its union marked: two RE2 passes instead of
-one per gate. Gates that each mark
-few lines even in PII-dense text (the vocabulary detectors' keyword gates) can also be
-asked for as a ``family``: one pass of the family's union, then each member gate only
-over the lines it marked.
+one per gate. Gates that each mark few lines even in PII-dense text (the vocabulary
+detectors' keyword gates) can also be asked for as a ``family``: one pass of the
+family's union, then each member gate only over the lines it marked.
 
 tests/detectors/test_gate.py checks the superset property per detector and compares
 gated with ungated scans on mixed documents, columns and the bundled samples;
@@ -272,8 +271,7 @@ class _ColumnSegments(Segments):
     def __init__(self, batch: "ColumnBatch", joined: str, starts: list[int], lo: int, hi: int):
         self.text, self._batch, self._lo, self._hi = joined, batch, lo, hi
         self.starts = np.array(starts + [len(joined) + 1], dtype=np.int64)  # +1 past the end, as Segments
-        self._windows = {}
-        self.unions = Unions(None)  # the batch's own (ColumnBatch._pass)
+        self._windows = {}  # marks come from the batch's passes (ColumnBatch._pass)
 
     def _marked(self, gate: str, family: tuple[str, ...] = ()) -> np.ndarray:
         return np.flatnonzero(self._batch.marks(gate)[self._lo : self._hi])
@@ -293,6 +291,7 @@ class ColumnBatch:
         self._joined: dict[int, tuple[list, str, list[int]]] = {}  # id(texts) -> (texts, joined, starts)
         self._views: dict[int, tuple[str, _ColumnSegments]] = {}  # id(joined) -> (joined, view)
         self._marks: dict[str, np.ndarray] = {}
+        self._held_sep: dict[int, bool] = {}  # id(texts) -> a value held SEP (column_marks)
         self._unions: Unions | None = None  # made when the first gate is asked for
         flat: list[str] = []
         spans = []
@@ -321,7 +320,12 @@ class ColumnBatch:
         text is never marked, as in a column's own Arrow form (where it is null)."""
         got = self.joined(texts)
         view = self.view(got[0]) if got is not None else None
-        if view is None or SEP in "".join(filter(None, texts)):  # joined, SEP became a blank
+        if view is None:
+            return None
+        held = self._held_sep.get(id(texts))
+        if held is None:  # joined, SEP became a blank: looked for once a column
+            held = self._held_sep[id(texts)] = SEP in "".join(filter(None, texts))
+        if held:
             return None
         rows = view._marked(gate).tolist()
         return [i for i in rows if texts[i] is not None] if None in texts else rows
