@@ -138,6 +138,20 @@ def test_the_keyword_gates_union_pass_changes_no_window(seed, no_union):
     assert 0 < len(marked) < len(shared.starts) - 1  # it did narrow
 
 
+@pytest.mark.parametrize("dense", [1, 2])
+def test_the_family_pass_leaves_out_the_members_a_sparse_union_passes(dense):
+    """Members already in a sparse union pass with it; the family's own union covers the
+    rest only (none at all when one member is left), and no window changes."""
+    doc = _document(3)
+    family = _keyword_gates()
+    sparse = family[dense:]  # the first ``dense`` members were not sparse on the last chunk
+    shared, alone = gate.Segments(doc, "\n", union=sparse), gate.Segments(doc, "\n")
+    assert shared.unions.members == frozenset(sparse)
+    for g in family:
+        assert shared.windows(g, 0, family) == alone.windows(g), g
+    assert list(shared._families) == ([family[:dense]] if dense > 1 else [])
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_gated_scan_text_of_a_long_document_finds_what_the_plain_path_finds(seed, no_union):
     doc = _document(seed)
