@@ -111,6 +111,25 @@ def test_a_column_still_counts_the_numbers_the_lead_would_turn_away(detector):
     assert (candidates, validated) == (3, 1)
 
 
+@pytest.mark.parametrize("detector", [CreditCardDetector(), CnResidentIdDetector()], ids=lambda d: d.id)
+def test_a_column_counts_what_the_lead_turns_away_without_validating_it(detector, monkeypatch):
+    """Counted as candidates, but the validator (which would reject them) never sees
+    them; the others go through it as before."""
+    from spillguard.detectors.base import FieldContext
+
+    seen = []
+    validate = type(detector).validate
+    monkeypatch.setattr(detector, "validate", lambda c: seen.append(c) or validate(detector, c))
+    away = ["202409013538876783", "202409178872325613", "1012345678901234"]
+    kept = ["11010519491231002X", "4111111111111111", "\uff12\uff10" + "2409013538876783"]
+    cells = away + kept
+    _, candidates, validated = detector.scan_column(cells, cells, FieldContext("ref", frozenset()))
+    shaped = [c for c in cells if detector.regex().fullmatch(c)]
+    assert candidates == len(shaped) and validated == 1
+    assert seen == [c for c in shaped if c in kept]  # full-width digits: the validator decides
+    assert {c[:2] for c in away} <= detector._turned_away()
+
+
 def test_a_lead_needs_the_value_group_it_stands_before():
     from spillguard.detectors.base import PatternDetector
 
@@ -120,5 +139,5 @@ def test_a_lead_needs_the_value_group_it_stands_before():
     with pytest.raises(ValueError, match="value group"):
         NoValueGroup.text_regex()
     leaded = CreditCardDetector.text_regex().pattern
-    assert leaded.index(CreditCardDetector.text_lead) < leaded.index("(?P<v>")
-    assert leaded.index("(?<!") < leaded.index(CreditCardDetector.text_lead)  # after the lookbehinds
+    assert leaded.index(CreditCardDetector.lead()) < leaded.index("(?P<v>")
+    assert leaded.index("(?<!") < leaded.index(CreditCardDetector.lead())  # after the lookbehinds

@@ -31,6 +31,7 @@ from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.automaton import literal_gate
 from spillguard.detectors.consumes import can_consume
 from spillguard.detectors.gate import SEP, current_batch, join_cells, windows  # noqa: F401 (SEP re-exported)
+from spillguard.detectors.lead import lead_digits
 
 _UNSEEN = object()
 
@@ -173,10 +174,14 @@ class PatternDetector(Detector):
     # RE2 pattern marking every line/cell a match touches; None: the pattern rewritten
     # (gate.automaton_pattern). Needed only for patterns that span lines.
     gate: ClassVar[str | None] = None
-    # A lookahead put before the value group on the free-text path only (lead.py): it turns
-    # away, inside the regex, candidates the validator would reject. Not on columns, where
-    # every value of the pattern's shape counts as a candidate (the field's precision).
+    # The pairs of ASCII digits a valid value can start with (lead.py; empty: any), from
+    # the validator's own table. On free text a lookahead before the value group turns the
+    # others away inside the regex (``text_lead``, derived from them unless set). On
+    # columns every value of the pattern's shape stays a candidate (the field's precision),
+    # but one starting with another pair is counted without a trip through the validator.
+    leads: ClassVar[frozenset[str]] = frozenset()
     text_lead: ClassVar[str] = ""
+    _away: ClassVar[frozenset[str] | None] = None
     _text_compiled: ClassVar[re.Pattern | None] = None
     # Free text: start the regex in each marked line where its gate's first match starts,
     # not at the line's start (no match of the regex starts earlier: the gate, its RE2
@@ -239,13 +244,26 @@ class PatternDetector(Detector):
         """``regex`` with ``text_lead`` right before its value group ``(?P<v>``: the
         pattern free text is scanned with. (After the pattern's leading lookbehinds,
         which turn most positions away more cheaply than the lead's alternatives.)"""
-        if not cls.text_lead:
+        lead = cls.lead()
+        if not lead:
             return cls.regex()
         if cls.__dict__.get("_text_compiled") is None:
             if cls.pattern.count("(?P<v>") != 1:
                 raise ValueError(f"{cls.__name__}: text_lead needs one value group (?P<v>...) in the pattern")
-            cls._text_compiled = re.compile(cls.pattern.replace("(?P<v>", cls.text_lead + "(?P<v>"), cls.flags)
+            cls._text_compiled = re.compile(cls.pattern.replace("(?P<v>", lead + "(?P<v>"), cls.flags)
         return cls._text_compiled
+
+    @classmethod
+    def lead(cls) -> str:
+        """The lookahead free text is scanned with: ``text_lead``, else one made of ``leads``."""
+        return cls.text_lead or (lead_digits(cls.leads) if cls.leads else "")
+
+    @classmethod
+    def _turned_away(cls) -> frozenset[str]:
+        """The pairs of ASCII digits no valid value starts with (none without ``leads``)."""
+        if cls.__dict__.get("_away") is None:
+            cls._away = frozenset(f"{i:02d}" for i in range(100)) - cls.leads if cls.leads else frozenset()
+        return cls._away
 
     def _candidates(self, text: str, keyed: bool = False) -> Iterator[re.Match]:
         """Pattern matches, only where the gate says one can be (see gate.py); a joined
@@ -275,6 +293,7 @@ class PatternDetector(Detector):
         )
         cap = self.weak_score if self.needs_context and not has_context else None
         group, memo, entity = self._value_group(), self._memo_dict(), self.entity
+        away = self._turned_away()
         hits: list[Hit] = []
         candidates = 0
         for m in self._candidates(joined):
@@ -283,6 +302,8 @@ class PatternDetector(Detector):
                 start, end = m.span()
             candidates += 1
             cand = joined[start:end]
+            if away and cand[:2] in away:
+                continue  # the validator would turn it away (lead.py): counted, not validated
             v = memo.get(cand, _UNSEEN)
             if v is _UNSEEN:
                 v = self._remember(memo, cand)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from spillguard.detectors.base import Example, PatternDetector, Verdict
-from spillguard.detectors.lead import lead_digits
 from spillguard.validators import cn_ric
 
 _D = "[0-9\uff10-\uff19]"  # ASCII and full-width digits
@@ -35,7 +34,7 @@ class CnResidentIdDetector(PatternDetector):
         rf"(?<![{_W}])(?={_DZ}{{15}})(?P<v>{_D}(?:{_Z}{_D}){{14}}"
         rf"(?:(?:{_Z}{_D}){{2}}{_Z}[0-9\uff10-\uff19Xx\uff38\uff58])?)(?![{_W}])"
     )
-    text_lead = lead_digits(cn_ric.LEADS)  # free text: no number starting with no province
+    leads = cn_ric.LEADS  # no number starts with another pair of digits
 
     def validate(self, candidate: str) -> Verdict | None:
         r = cn_ric.validate(candidate)

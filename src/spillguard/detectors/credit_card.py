@@ -6,7 +6,6 @@ airline cards are deliberately not covered."""
 from __future__ import annotations
 
 from spillguard.detectors.base import Example, PatternDetector, Verdict
-from spillguard.detectors.lead import lead_digits
 from spillguard.validators import luhn
 from spillguard.validators.card_iin import LEADS, network
 
@@ -25,7 +24,7 @@ class CreditCardDetector(PatternDetector):
         r"|\d{6}[ \-]\d{4,5})))"
         r"(?![0-9A-Za-z]|[\-.]\d)"
     )
-    text_lead = lead_digits(LEADS)  # free text: no number no issuer range starts with
+    leads = LEADS  # no issuer range starts with another pair of digits
 
     def validate(self, candidate: str) -> Verdict | None:
         digits = candidate.replace(" ", "").replace("-", "")
