@@ -24,6 +24,12 @@ class EmailAddressDetector(PatternDetector):
         r"(?:[A-Za-z]{2,63}|xn--[0-9A-Za-z\-]{1,59}))"
         r"(?![0-9A-Za-z\-@]|\.[0-9A-Za-z])"
     )
+    # Every address holds '@', a domain label and a dot, then a top-level domain: a gate
+    # starting at the '@' lets RE2 skip ahead to each '@', where the rewritten pattern
+    # starts with the local part's class, read at every byte (the sparse gates' union
+    # pass over clean text: 6.3 ms per MB with that one, 3.6 with this). It marks a few
+    # more lines ('@functools.wraps'), where the regex then finds nothing.
+    gate = r"@(?:[0-9A-Za-z](?:[0-9A-Za-z\-]{0,61}[0-9A-Za-z])?\.)+(?:[A-Za-z]{2}|xn--)"
 
     def validate(self, candidate: str) -> Verdict | None:
         local, _, domain = candidate.rpartition("@")
