@@ -31,7 +31,7 @@ from spillguard.detectors.context import FieldContext, name_matches
 from spillguard.detectors.automaton import literal_gate
 from spillguard.detectors.consumes import can_consume
 from spillguard.detectors.gate import SEP, current_batch, join_cells, windows  # noqa: F401 (SEP re-exported)
-from spillguard.detectors.lead import lead_digits
+from spillguard.detectors.lead import lead_digits, turned_away
 
 _UNSEEN = object()
 
@@ -262,7 +262,7 @@ class PatternDetector(Detector):
     def _turned_away(cls) -> frozenset[str]:
         """The pairs of ASCII digits no valid value starts with (none without ``leads``)."""
         if cls.__dict__.get("_away") is None:
-            cls._away = frozenset(f"{i:02d}" for i in range(100)) - cls.leads if cls.leads else frozenset()
+            cls._away = turned_away(cls.leads) if cls.leads else frozenset()
         return cls._away
 
     def _candidates(self, text: str, keyed: bool = False) -> Iterator[re.Match]:

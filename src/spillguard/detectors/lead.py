@@ -35,3 +35,12 @@ def lead_digits(allowed: Iterable[str]) -> str:
         for first, s in sorted(seconds.items())
     ]
     return "(?=" + "|".join(alternatives + ["[0-9]?(?![0-9])"]) + ")"
+
+
+DIGIT_PAIRS = frozenset(f"{i:02d}" for i in range(100))
+
+
+def turned_away(allowed: Iterable[str]) -> frozenset[str]:
+    """The pairs of ASCII digits ``lead_digits(allowed)`` turns away: on a column, a
+    candidate starting with one is counted without a trip through the validator."""
+    return DIGIT_PAIRS - frozenset(allowed)
